@@ -1,0 +1,45 @@
+// Runs every *.test.ts under src/ and test/ with node:test. Node 20's runner does not expand globs, so we walk the tree.
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { run } from 'node:test';
+import { spec } from 'node:test/reporters';
+
+const roots = ['src', 'test'];
+
+function collect(dir: string, out: string[]): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names.sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== 'node_modules') collect(path, out);
+    } else if (name.endsWith('.test.ts')) {
+      out.push(path);
+    }
+  }
+}
+
+const filter = process.argv.slice(2);
+const files: string[] = [];
+for (const root of roots) collect(root, files);
+const selected = filter.length > 0 ? files.filter((f) => filter.some((needle) => f.includes(needle))) : files;
+
+let passed = 0;
+let failed = 0;
+const stream = run({ files: selected, concurrency: 2, execArgv: ['--import', 'tsx'] });
+stream.on('test:pass', (event) => {
+  if (event.details.type !== 'suite') passed++;
+});
+stream.on('test:fail', (event) => {
+  if (event.details.type !== 'suite') failed++;
+  process.exitCode = 1;
+});
+stream.on('end', () => {
+  process.stdout.write(`\n${selected.length} test files: ${selected.map((f) => relative('.', f)).length}\n`);
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+});
+stream.compose(spec).pipe(process.stdout);
