@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// The `psa` binary. The only place that exits the process: commands return exit codes.
+import process from 'node:process';
+import { runCli } from './cli/run.ts';
+import { runServeCommand } from './server/command.ts';
+import type { CliIo } from './cli/io.ts';
+
+const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
+const [command, ...rest] = process.argv.slice(2);
+
+try {
+  const code = command === 'serve' ? await runServeCommand(rest, io) : await runCli(process.argv.slice(2), io);
+  process.exitCode = code;
+} catch (error) {
+  // A bug, not bad input: say so briefly, keep the stack for PSA_DEBUG.
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`psa: internal error: ${message}\n`);
+  if (process.env['PSA_DEBUG']) process.stderr.write(`${error instanceof Error ? (error.stack ?? '') : ''}\n`);
+  process.exitCode = 70;
+}
