@@ -3,7 +3,7 @@
 import process from 'node:process';
 import { runCli } from './cli/run.ts';
 import { runServeCommand } from './server/command.ts';
-import type { CliIo } from './cli/io.ts';
+import type { CliIo } from './process-io.ts';
 
 const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
 const [command, ...rest] = process.argv.slice(2);
