@@ -14,7 +14,8 @@ export const IssueCodes = {
 } as const;
 export type IssueCode = (typeof IssueCodes)[keyof typeof IssueCodes];
 
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly Issue[] };
+export type Result<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly Issue[] };
 
 /** Renders an issue as `path: message` (or just the message when the path is empty). */
 export function formatIssue(issue: Issue): string {

@@ -27,8 +27,7 @@ export function isEquivalentLevelVersion(a: LevelVersion, b: LevelVersion): bool
 }
 
 export type LevelVersionParse =
-  | { readonly ok: true; readonly value: LevelVersion }
-  | { readonly ok: false; readonly error: string };
+  { readonly ok: true; readonly value: LevelVersion } | { readonly ok: false; readonly error: string };
 
 /** Parses `level[:version]` (version defaults to `latest`), as the CLI accepts it. */
 export function parseLevelVersion(text: string): LevelVersionParse {

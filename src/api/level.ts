@@ -16,7 +16,8 @@ export function isLevel(value: unknown): value is Level {
   return value === 'privileged' || value === 'baseline' || value === 'restricted';
 }
 
-export type LevelParse = { readonly ok: true; readonly value: Level } | { readonly ok: false; readonly value: Level; readonly error: string };
+export type LevelParse =
+  { readonly ok: true; readonly value: Level } | { readonly ok: false; readonly value: Level; readonly error: string };
 
 /**
  * Parses a level exactly (case-sensitive). On failure upstream hands back `restricted` next to the error, so callers

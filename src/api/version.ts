@@ -29,7 +29,8 @@ export function parseVersion(text: string): VersionParse {
   if (text === 'latest') return { ok: true, value: LATEST };
   const match = VERSION_PATTERN.exec(text);
   const digits = match?.[1];
-  if (digits === undefined || BigInt(digits) > INT64_MAX) return { ok: false, value: LATEST, error: VERSION_PARSE_ERROR };
+  if (digits === undefined || BigInt(digits) > INT64_MAX)
+    return { ok: false, value: LATEST, error: VERSION_PARSE_ERROR };
   // Minors beyond 2^53 lose precision as numbers, but every such version is far above the newest policy version,
   // which is all comparisons need; the exact text is kept for printing.
   return { ok: true, value: Object.freeze({ latest: false, major: 1, minor: Number(digits), text }) };
