@@ -38,8 +38,9 @@ stream.on('test:fail', (event) => {
   if (event.details.type !== 'suite') failed++;
   process.exitCode = 1;
 });
-stream.on('end', () => {
-  process.stdout.write(`\n${String(selected.length)} test files\n`);
-  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+const reporter = stream.compose(spec);
+reporter.pipe(process.stdout, { end: false });
+reporter.on('end', () => {
+  // The plain summary line comes last so CI can read it.
+  process.stdout.write(`\n${String(selected.length)} test files\n${String(passed)} passed, ${String(failed)} failed\n`);
 });
-stream.compose(spec).pipe(process.stdout);
