@@ -5,8 +5,7 @@ import type { ObjectMeta, PodSpec } from '../k8s/pod.ts';
 
 /** The outcome of one check on one pod. The denied branch always carries a reason. */
 export type CheckResult =
-  | { readonly allowed: true }
-  | { readonly allowed: false; readonly reason: string; readonly detail: string };
+  { readonly allowed: true } | { readonly allowed: false; readonly reason: string; readonly detail: string };
 
 /** A check's evaluation function: pure, never throws on pod content. */
 export type CheckFn = (metadata: ObjectMeta, spec: PodSpec) => CheckResult;
@@ -25,6 +24,16 @@ export interface Check {
   readonly id: string;
   readonly level: Exclude<Level, 'privileged'>;
   readonly versions: readonly VersionedCheck[];
+  /** What the control restricts and which fields it reads; feeds the catalogue. */
+  readonly description?: CheckDescription;
+}
+
+/** Documentation carried by a check so the catalogue cannot drift from the code. */
+export interface CheckDescription {
+  /** One line: what the control restricts. */
+  readonly summary: string;
+  /** The pod fields the check reads, as JSON paths. */
+  readonly fields: readonly string[];
 }
 
 /** A forbidden check result in the aggregate, in evaluation order. */

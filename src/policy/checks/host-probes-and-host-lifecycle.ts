@@ -1,0 +1,71 @@
+/**
+ * hostProbesAndHostLifecycle (baseline, since v1.34): probes and lifecycle hooks must not direct the kubelet at an
+ * arbitrary host (`httpGet.host` / `tcpSocket.host` must be empty), which would let a pod make the node reach
+ * addresses on its behalf. One variant; absent below v1.34.
+ */
+import type { Container, HostHandler, ObjectMeta, PodSpec } from '../../k8s/pod.ts';
+import { majorMinor } from '../../api/version.ts';
+import { ALLOWED, forbidden } from '../check-result.ts';
+import { containerName, forEachContainer, joinQuote, pluralize, someContainer, sortStrings } from '../format.ts';
+import type { Check, CheckResult } from '../types.ts';
+import { containerField } from './fields.ts';
+
+function handlerSetsHost(handler: HostHandler | undefined): boolean {
+  if (handler == null) return false;
+  const httpHost = handler.httpGet?.host;
+  if (httpHost != null && httpHost !== '') return true;
+  const tcpHost = handler.tcpSocket?.host;
+  return tcpHost != null && tcpHost !== '';
+}
+
+function setsHost(container: Container): boolean {
+  return (
+    handlerSetsHost(container.livenessProbe) ||
+    handlerSetsHost(container.readinessProbe) ||
+    handlerSetsHost(container.startupProbe) ||
+    handlerSetsHost(container.lifecycle?.postStart) ||
+    handlerSetsHost(container.lifecycle?.preStop)
+  );
+}
+
+function collectHosts(handler: HostHandler | undefined, hosts: Set<string>): void {
+  if (handler == null) return;
+  const httpHost = handler.httpGet?.host;
+  if (httpHost != null && httpHost !== '') hosts.add(httpHost);
+  const tcpHost = handler.tcpSocket?.host;
+  if (tcpHost != null && tcpHost !== '') hosts.add(tcpHost);
+}
+
+function evaluate(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
+  if (!someContainer(spec, setsHost)) return ALLOWED;
+  const names = new Set<string>();
+  const hosts = new Set<string>();
+  forEachContainer(spec, (c) => {
+    if (!setsHost(c)) return;
+    names.add(containerName(c));
+    collectHosts(c.livenessProbe, hosts);
+    collectHosts(c.readinessProbe, hosts);
+    collectHosts(c.startupProbe, hosts);
+    collectHosts(c.lifecycle?.postStart, hosts);
+    collectHosts(c.lifecycle?.preStop, hosts);
+  });
+  // Unlike every other container check, names here are de-duplicated and sorted.
+  const sortedNames = sortStrings(names);
+  return forbidden(
+    'probe or lifecycle host',
+    `${pluralize(sortedNames.length, 'container', 'containers')} ${joinQuote(sortedNames)} ${pluralize(sortedNames.length, 'uses', 'use')} ${pluralize(hosts.size, 'probe or lifecycle host', 'probe or lifecycle hosts')} ${joinQuote(sortStrings(hosts))}`,
+  );
+}
+
+export const hostProbesAndHostLifecycle: Check = {
+  id: 'hostProbesAndHostLifecycle',
+  level: 'baseline',
+  versions: [{ minimumVersion: majorMinor(34), evaluate }],
+  description: {
+    summary: 'Probes and lifecycle hooks must not set a host (httpGet.host, tcpSocket.host).',
+    fields: [
+      containerField('{livenessProbe,readinessProbe,startupProbe}.{httpGet,tcpSocket}.host'),
+      containerField('lifecycle.{postStart,preStop}.{httpGet,tcpSocket}.host'),
+    ],
+  },
+};
