@@ -1,0 +1,30 @@
+/**
+ * Pod Security admission: namespace labels -> policy, exemptions, the pod / pod-controller / namespace flows,
+ * AdmissionReview in and out, metrics through an interface. Pure code: no Node APIs, no third-party packages.
+ */
+export * from './types.ts';
+export { ObjectTypes } from './objects.ts';
+export type { AdmissionObject, ObjectDecodeResult, ObjectDecoder } from './objects.ts';
+export {
+  fieldErrorsEqual,
+  formatAggregate,
+  formatFieldError,
+  formatFieldErrorBody,
+  formatFieldErrors,
+  isEquivalentPolicy,
+  isFullyPrivileged,
+  policyToEvaluate,
+} from './policy.ts';
+export {
+  DEFAULT_SERVER_VERSION,
+  isSignificantPodUpdate,
+  NAMESPACE_MAX_PODS_TO_CHECK,
+  NAMESPACE_POD_CHECK_TIMEOUT_MS,
+  operationLabel,
+  PodSecurityAdmission,
+  resourceLabel,
+  violates,
+  wouldViolate,
+} from './admission.ts';
+export type { AdmissionDependencies } from './admission.ts';
+export { evaluatePodsInNamespace, exemptNamespaceWarning, LIST_PODS_FAILED, prioritizePods } from './namespace-flow.ts';
