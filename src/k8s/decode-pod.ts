@@ -1,0 +1,400 @@
+/**
+ * Decodes untrusted objects (parsed JSON or YAML) into the readonly Pod shape of `pod.ts`.
+ *
+ * Only the fields Pod Security and admission read are decoded (see spec §2): object identity and labels for admission,
+ * and every field a check reads. Unknown fields are ignored. A wrongly typed field is reported as an {@link Issue}
+ * with its path (`spec.containers[0].securityContext.privileged: expected boolean, got string`) and left out of the
+ * result; the decoders never throw. JSON `null` means unset. Inside lists, a `null` element becomes the zero value
+ * (an empty object or `""`), as the API server's decoder stores it.
+ */
+import { type Issue, IssueCodes } from '../api/issue.ts';
+import {
+  IssueSink,
+  type Mutable,
+  type RawObject,
+  arrayField,
+  asObject,
+  booleanField,
+  indexPath,
+  integerField,
+  isRawObject,
+  joinPath,
+  objectField,
+  stringField,
+  stringListField,
+  stringMapField,
+} from './decode-primitives.ts';
+import type {
+  Capabilities,
+  Container,
+  ContainerPort,
+  HostHandler,
+  Lifecycle,
+  ObjectMeta,
+  OwnerReference,
+  PodSecurityContext,
+  PodShape,
+  PodSpec,
+  ProfileRef,
+  SELinuxOptions,
+  SecurityContext,
+  Sysctl,
+  Volume,
+  WindowsOptions,
+} from './pod.ts';
+
+/** A decoded value and every problem found while decoding it. Reported fields are absent from `value`. */
+export interface Decoded<T> {
+  readonly value: T;
+  readonly issues: readonly Issue[];
+}
+
+/** Options shared by the decoders. */
+export interface DecodeOptions {
+  /**
+   * Path of the decoded value from the object root, prefixed to every issue path: `""` for a Pod, `spec.template`
+   * for a Deployment's template. Default `""`.
+   */
+  readonly path?: string;
+}
+
+/**
+ * Every `VolumeSource` field of core/v1. Only presence matters to Pod Security; a set source is kept as an empty
+ * object (its content is never read), so a volume decodes to its name plus the keys of the sources that are set.
+ */
+export const VOLUME_SOURCE_KEYS: readonly string[] = Object.freeze([
+  'awsElasticBlockStore',
+  'azureDisk',
+  'azureFile',
+  'cephfs',
+  'cinder',
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'fc',
+  'flexVolume',
+  'flocker',
+  'gcePersistentDisk',
+  'gitRepo',
+  'glusterfs',
+  'hostPath',
+  'image',
+  'iscsi',
+  'nfs',
+  'persistentVolumeClaim',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'projected',
+  'quobyte',
+  'rbd',
+  'scaleIO',
+  'secret',
+  'storageos',
+  'vsphereVolume',
+]);
+
+/** The value a set volume source decodes to. */
+const SET_SOURCE: object = Object.freeze({});
+
+/**
+ * Decodes a Pod, or a pod template (`{metadata, spec}`), into the shape the checks read. For a template pass its
+ * path, e.g. `{ path: 'spec.template' }`, so issues read `spec.template.spec.containers[0]...`.
+ */
+export function decodePod(raw: unknown, options: DecodeOptions = {}): Decoded<PodShape> {
+  const sink = new IssueSink();
+  const value = guarded(sink, () => readPodShape(raw, options.path ?? '', sink), EMPTY_POD);
+  return { value, issues: sink.finish() };
+}
+
+/** Decodes an `ObjectMeta`; `options.path` is the metadata's own path (default `metadata`). */
+export function decodeObjectMeta(raw: unknown, options: DecodeOptions = {}): Decoded<ObjectMeta> {
+  const sink = new IssueSink();
+  const value = guarded(sink, () => readObjectMeta(raw, options.path ?? 'metadata', sink), EMPTY_META);
+  return { value, issues: sink.finish() };
+}
+
+/** Decodes a `PodSpec`; `options.path` is the spec's own path (default `spec`). */
+export function decodePodSpec(raw: unknown, options: DecodeOptions = {}): Decoded<PodSpec> {
+  const sink = new IssueSink();
+  const value = guarded(sink, () => readPodSpec(raw, options.path ?? 'spec', sink), EMPTY_SPEC);
+  return { value, issues: sink.finish() };
+}
+
+const EMPTY_META: ObjectMeta = Object.freeze({});
+const EMPTY_SPEC: PodSpec = Object.freeze({});
+const EMPTY_POD: PodShape = Object.freeze({ metadata: EMPTY_META, spec: EMPTY_SPEC });
+
+/**
+ * Runs a decode step; should anything unforeseen throw (it must not on JSON data), the failure becomes an issue so
+ * the caller still gets a value it can reject on.
+ * @internal
+ */
+export function guarded<T>(sink: IssueSink, step: () => T, fallback: T): T {
+  try {
+    return step();
+  } catch (error) {
+    sink.add(
+      '',
+      IssueCodes.invalidValue,
+      `could not decode object: ${error instanceof Error ? error.message : 'unknown error'}`,
+    );
+    return fallback;
+  }
+}
+
+/**
+ * Reads `{metadata, spec}` at `path` (the object's own path) into `sink`. A non-object is reported and yields an empty
+ * pod. @internal (shared with `workloads.ts`)
+ */
+export function readPodShape(raw: unknown, path: string, sink: IssueSink): PodShape {
+  if (raw === undefined || raw === null) return EMPTY_POD;
+  if (!isRawObject(raw)) {
+    sink.wrongType(path, 'object', raw);
+    return EMPTY_POD;
+  }
+  return {
+    metadata: readObjectMeta(raw['metadata'], joinPath(path, 'metadata'), sink),
+    spec: readPodSpec(raw['spec'], joinPath(path, 'spec'), sink),
+  };
+}
+
+/** Reads an `ObjectMeta` at `path` (its own path). @internal */
+export function readObjectMeta(raw: unknown, path: string, sink: IssueSink): ObjectMeta {
+  const o = asObject(raw, path, sink);
+  if (o === undefined) return EMPTY_META;
+  const out: Mutable<ObjectMeta> = {};
+  const name = stringField(o, 'name', path, sink);
+  if (name !== undefined) out.name = name;
+  const generateName = stringField(o, 'generateName', path, sink);
+  if (generateName !== undefined) out.generateName = generateName;
+  const namespace = stringField(o, 'namespace', path, sink);
+  if (namespace !== undefined) out.namespace = namespace;
+  const uid = stringField(o, 'uid', path, sink);
+  if (uid !== undefined) out.uid = uid;
+  const labels = stringMapField(o, 'labels', path, sink);
+  if (labels !== undefined) out.labels = labels;
+  const annotations = stringMapField(o, 'annotations', path, sink);
+  if (annotations !== undefined) out.annotations = annotations;
+  const owners = arrayField(o, 'ownerReferences', path, sink);
+  if (owners !== undefined) out.ownerReferences = readList(owners, joinPath(path, 'ownerReferences'), sink, readOwner);
+  return out;
+}
+
+function readOwner(o: RawObject, path: string, sink: IssueSink): OwnerReference {
+  const out: Mutable<OwnerReference> = {};
+  const apiVersion = stringField(o, 'apiVersion', path, sink);
+  if (apiVersion !== undefined) out.apiVersion = apiVersion;
+  const kind = stringField(o, 'kind', path, sink);
+  if (kind !== undefined) out.kind = kind;
+  const name = stringField(o, 'name', path, sink);
+  if (name !== undefined) out.name = name;
+  const uid = stringField(o, 'uid', path, sink);
+  if (uid !== undefined) out.uid = uid;
+  const controller = booleanField(o, 'controller', path, sink);
+  if (controller !== undefined) out.controller = controller;
+  return out;
+}
+
+/**
+ * Decodes each element of a list of objects with `read`. A `null` element decodes as an empty object (Go's zero
+ * value); a non-object element is reported and left out.
+ */
+function readList<T>(
+  list: readonly unknown[],
+  path: string,
+  sink: IssueSink,
+  read: (o: RawObject, path: string, sink: IssueSink) => T,
+): readonly T[] {
+  const out: T[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    if (isRawObject(item)) out.push(read(item, indexPath(path, i), sink));
+    else if (item === null || item === undefined) out.push(read(EMPTY_RAW, indexPath(path, i), sink));
+    else sink.wrongType(indexPath(path, i), 'object', item);
+  }
+  return out;
+}
+
+const EMPTY_RAW: RawObject = Object.freeze({});
+
+/** Reads a `PodSpec` at `path` (its own path). @internal */
+export function readPodSpec(raw: unknown, path: string, sink: IssueSink): PodSpec {
+  const o = asObject(raw, path, sink);
+  if (o === undefined) return EMPTY_SPEC;
+  const out: Mutable<PodSpec> = {};
+  const hostNetwork = booleanField(o, 'hostNetwork', path, sink);
+  if (hostNetwork !== undefined) out.hostNetwork = hostNetwork;
+  const hostPID = booleanField(o, 'hostPID', path, sink);
+  if (hostPID !== undefined) out.hostPID = hostPID;
+  const hostIPC = booleanField(o, 'hostIPC', path, sink);
+  if (hostIPC !== undefined) out.hostIPC = hostIPC;
+  const hostUsers = booleanField(o, 'hostUsers', path, sink);
+  if (hostUsers !== undefined) out.hostUsers = hostUsers;
+  const os = objectField(o, 'os', path, sink);
+  if (os !== undefined) {
+    const osName = stringField(os, 'name', joinPath(path, 'os'), sink);
+    out.os = osName === undefined ? {} : { name: osName };
+  }
+  const runtimeClassName = stringField(o, 'runtimeClassName', path, sink);
+  if (runtimeClassName !== undefined) out.runtimeClassName = runtimeClassName;
+  const sc = objectField(o, 'securityContext', path, sink);
+  if (sc !== undefined) out.securityContext = readPodSecurityContext(sc, joinPath(path, 'securityContext'), sink);
+  const volumes = arrayField(o, 'volumes', path, sink);
+  if (volumes !== undefined) out.volumes = readList(volumes, joinPath(path, 'volumes'), sink, readVolume);
+  const init = arrayField(o, 'initContainers', path, sink);
+  if (init !== undefined) out.initContainers = readList(init, joinPath(path, 'initContainers'), sink, readContainer);
+  const containers = arrayField(o, 'containers', path, sink);
+  if (containers !== undefined)
+    out.containers = readList(containers, joinPath(path, 'containers'), sink, readContainer);
+  const ephemeral = arrayField(o, 'ephemeralContainers', path, sink);
+  if (ephemeral !== undefined) {
+    out.ephemeralContainers = readList(ephemeral, joinPath(path, 'ephemeralContainers'), sink, readContainer);
+  }
+  return out;
+}
+
+function readVolume(o: RawObject, path: string, sink: IssueSink): Volume {
+  const out: Record<string, unknown> = {};
+  const name = stringField(o, 'name', path, sink);
+  if (name !== undefined) out['name'] = name;
+  for (const key of VOLUME_SOURCE_KEYS) {
+    if (objectField(o, key, path, sink) !== undefined) out[key] = SET_SOURCE;
+  }
+  return out;
+}
+
+function readPodSecurityContext(o: RawObject, path: string, sink: IssueSink): PodSecurityContext {
+  const out: Mutable<PodSecurityContext> = {};
+  const runAsNonRoot = booleanField(o, 'runAsNonRoot', path, sink);
+  if (runAsNonRoot !== undefined) out.runAsNonRoot = runAsNonRoot;
+  const runAsUser = integerField(o, 'runAsUser', path, sink, 64);
+  if (runAsUser !== undefined) out.runAsUser = runAsUser;
+  const seLinux = objectField(o, 'seLinuxOptions', path, sink);
+  if (seLinux !== undefined) out.seLinuxOptions = readSELinux(seLinux, joinPath(path, 'seLinuxOptions'), sink);
+  const seccomp = objectField(o, 'seccompProfile', path, sink);
+  if (seccomp !== undefined) out.seccompProfile = readProfile(seccomp, joinPath(path, 'seccompProfile'), sink);
+  const appArmor = objectField(o, 'appArmorProfile', path, sink);
+  if (appArmor !== undefined) out.appArmorProfile = readProfile(appArmor, joinPath(path, 'appArmorProfile'), sink);
+  const sysctls = arrayField(o, 'sysctls', path, sink);
+  if (sysctls !== undefined) out.sysctls = readList(sysctls, joinPath(path, 'sysctls'), sink, readSysctl);
+  const windows = objectField(o, 'windowsOptions', path, sink);
+  if (windows !== undefined) out.windowsOptions = readWindows(windows, joinPath(path, 'windowsOptions'), sink);
+  return out;
+}
+
+function readSELinux(o: RawObject, path: string, sink: IssueSink): SELinuxOptions {
+  const out: Mutable<SELinuxOptions> = {};
+  const user = stringField(o, 'user', path, sink);
+  if (user !== undefined) out.user = user;
+  const role = stringField(o, 'role', path, sink);
+  if (role !== undefined) out.role = role;
+  const type = stringField(o, 'type', path, sink);
+  if (type !== undefined) out.type = type;
+  return out;
+}
+
+function readProfile(o: RawObject, path: string, sink: IssueSink): ProfileRef {
+  const type = stringField(o, 'type', path, sink);
+  return type === undefined ? {} : { type };
+}
+
+function readSysctl(o: RawObject, path: string, sink: IssueSink): Sysctl {
+  const name = stringField(o, 'name', path, sink);
+  return name === undefined ? {} : { name };
+}
+
+function readWindows(o: RawObject, path: string, sink: IssueSink): WindowsOptions {
+  const hostProcess = booleanField(o, 'hostProcess', path, sink);
+  return hostProcess === undefined ? {} : { hostProcess };
+}
+
+function readContainer(o: RawObject, path: string, sink: IssueSink): Container {
+  const out: Mutable<Container> = {};
+  const name = stringField(o, 'name', path, sink);
+  if (name !== undefined) out.name = name;
+  const image = stringField(o, 'image', path, sink);
+  if (image !== undefined) out.image = image;
+  const ports = arrayField(o, 'ports', path, sink);
+  if (ports !== undefined) out.ports = readList(ports, joinPath(path, 'ports'), sink, readPort);
+  const sc = objectField(o, 'securityContext', path, sink);
+  if (sc !== undefined) out.securityContext = readSecurityContext(sc, joinPath(path, 'securityContext'), sink);
+  const liveness = objectField(o, 'livenessProbe', path, sink);
+  if (liveness !== undefined) out.livenessProbe = readHandler(liveness, joinPath(path, 'livenessProbe'), sink);
+  const readiness = objectField(o, 'readinessProbe', path, sink);
+  if (readiness !== undefined) out.readinessProbe = readHandler(readiness, joinPath(path, 'readinessProbe'), sink);
+  const startup = objectField(o, 'startupProbe', path, sink);
+  if (startup !== undefined) out.startupProbe = readHandler(startup, joinPath(path, 'startupProbe'), sink);
+  const lifecycle = objectField(o, 'lifecycle', path, sink);
+  if (lifecycle !== undefined) out.lifecycle = readLifecycle(lifecycle, joinPath(path, 'lifecycle'), sink);
+  return out;
+}
+
+function readPort(o: RawObject, path: string, sink: IssueSink): ContainerPort {
+  const out: Mutable<ContainerPort> = {};
+  const containerPort = integerField(o, 'containerPort', path, sink, 32);
+  if (containerPort !== undefined) out.containerPort = containerPort;
+  const hostPort = integerField(o, 'hostPort', path, sink, 32);
+  if (hostPort !== undefined) out.hostPort = hostPort;
+  return out;
+}
+
+function readSecurityContext(o: RawObject, path: string, sink: IssueSink): SecurityContext {
+  const out: Mutable<SecurityContext> = {};
+  const privileged = booleanField(o, 'privileged', path, sink);
+  if (privileged !== undefined) out.privileged = privileged;
+  const ape = booleanField(o, 'allowPrivilegeEscalation', path, sink);
+  if (ape !== undefined) out.allowPrivilegeEscalation = ape;
+  const caps = objectField(o, 'capabilities', path, sink);
+  if (caps !== undefined) out.capabilities = readCapabilities(caps, joinPath(path, 'capabilities'), sink);
+  const procMount = stringField(o, 'procMount', path, sink);
+  if (procMount !== undefined) out.procMount = procMount;
+  const runAsNonRoot = booleanField(o, 'runAsNonRoot', path, sink);
+  if (runAsNonRoot !== undefined) out.runAsNonRoot = runAsNonRoot;
+  const runAsUser = integerField(o, 'runAsUser', path, sink, 64);
+  if (runAsUser !== undefined) out.runAsUser = runAsUser;
+  const seLinux = objectField(o, 'seLinuxOptions', path, sink);
+  if (seLinux !== undefined) out.seLinuxOptions = readSELinux(seLinux, joinPath(path, 'seLinuxOptions'), sink);
+  const seccomp = objectField(o, 'seccompProfile', path, sink);
+  if (seccomp !== undefined) out.seccompProfile = readProfile(seccomp, joinPath(path, 'seccompProfile'), sink);
+  const appArmor = objectField(o, 'appArmorProfile', path, sink);
+  if (appArmor !== undefined) out.appArmorProfile = readProfile(appArmor, joinPath(path, 'appArmorProfile'), sink);
+  const windows = objectField(o, 'windowsOptions', path, sink);
+  if (windows !== undefined) out.windowsOptions = readWindows(windows, joinPath(path, 'windowsOptions'), sink);
+  return out;
+}
+
+function readCapabilities(o: RawObject, path: string, sink: IssueSink): Capabilities {
+  const out: Mutable<Capabilities> = {};
+  const add = stringListField(o, 'add', path, sink);
+  if (add !== undefined) out.add = add;
+  const drop = stringListField(o, 'drop', path, sink);
+  if (drop !== undefined) out.drop = drop;
+  return out;
+}
+
+function readLifecycle(o: RawObject, path: string, sink: IssueSink): Lifecycle {
+  const out: Mutable<Lifecycle> = {};
+  const postStart = objectField(o, 'postStart', path, sink);
+  if (postStart !== undefined) out.postStart = readHandler(postStart, joinPath(path, 'postStart'), sink);
+  const preStop = objectField(o, 'preStop', path, sink);
+  if (preStop !== undefined) out.preStop = readHandler(preStop, joinPath(path, 'preStop'), sink);
+  return out;
+}
+
+/** Probes and lifecycle handlers: only `httpGet.host` and `tcpSocket.host` are read. */
+function readHandler(o: RawObject, path: string, sink: IssueSink): HostHandler {
+  const out: Mutable<HostHandler> = {};
+  const httpGet = objectField(o, 'httpGet', path, sink);
+  if (httpGet !== undefined) {
+    const host = stringField(httpGet, 'host', joinPath(path, 'httpGet'), sink);
+    out.httpGet = host === undefined ? {} : { host };
+  }
+  const tcpSocket = objectField(o, 'tcpSocket', path, sink);
+  if (tcpSocket !== undefined) {
+    const host = stringField(tcpSocket, 'host', joinPath(path, 'tcpSocket'), sink);
+    out.tcpSocket = host === undefined ? {} : { host };
+  }
+  return out;
+}

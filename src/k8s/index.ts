@@ -1,0 +1,6 @@
+/** Pod and Namespace shapes, decoders from untrusted input, workload template extraction and API-server defaults. */
+export * from './pod.ts';
+export * from './namespace.ts';
+export { decodePod, decodeObjectMeta, decodePodSpec, VOLUME_SOURCE_KEYS } from './decode-pod.ts';
+export type { Decoded, DecodeOptions } from './decode-pod.ts';
+export { MAX_DECODE_ISSUES } from './decode-primitives.ts';
