@@ -14,3 +14,11 @@ export {
   podBearingKind,
 } from './workloads.ts';
 export type { DecodedWorkload, OtherObject, PodBearingKind, PodBearingWorkload } from './workloads.ts';
+export {
+  DefaultTargets,
+  applyApiServerDefaults,
+  applyPodSpecDefaults,
+  applyWorkloadDefaults,
+  hasNoVolumeSource,
+} from './defaults.ts';
+export type { DefaultTarget } from './defaults.ts';
