@@ -1,0 +1,394 @@
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { SecureContextOptions } from 'node:tls';
+import { createConcurrencyLimiter } from './concurrency.ts';
+import type { Logger } from './logger.ts';
+import type { ServerMetrics } from './metrics.ts';
+import { parseGoDuration } from './options.ts';
+import type { ReviewHandler, ReviewOutcome } from './review.ts';
+
+/** Upstream's request body limit: a body that reaches 3 MiB is refused with 413. */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export const HttpErrors = {
+  emptyBody: 'request body is empty',
+  readFailed: 'unable to read the body from the incoming request',
+  tooLarge: `request entity is too large; limit is ${MAX_BODY_BYTES} bytes`,
+  notJson: 'unable to process a request with a non-json content type',
+  internal: 'internal server error',
+  queueFull: 'too many requests, please retry later',
+  deadline: 'request deadline exceeded',
+  shuttingDown: 'server is shutting down',
+} as const;
+
+export interface HttpServerOptions {
+  readonly tls: SecureContextOptions;
+  /** Verify client certificates against `tls.ca`. */
+  readonly requireClientCert: boolean;
+  readonly minVersion: 'TLSv1.2' | 'TLSv1.3';
+  readonly handler: ReviewHandler;
+  readonly isReady: () => boolean;
+  readonly metrics: ServerMetrics;
+  readonly logger: Logger;
+  readonly maxInFlight: number;
+  readonly maxQueued: number;
+  readonly requestTimeoutMs: number;
+  /** Slow-client limits; defaults suit an API server on the same network. */
+  readonly headersTimeoutMs?: number;
+  readonly bodyTimeoutMs?: number;
+  readonly keepAliveTimeoutMs?: number;
+  readonly handshakeTimeoutMs?: number;
+}
+
+export interface WebhookHttpServer {
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Swaps the certificate/key/CA for new handshakes; established connections keep theirs. */
+  setSecureContext(tls: SecureContextOptions): void;
+  /**
+   * Graceful stop: refuse new connections, let in-flight requests finish (answering with `Connection: close`), close
+   * idle keep-alive connections, and force-close whatever is left after `graceMs`.
+   */
+  shutdown(graceMs: number): Promise<void>;
+  readonly inFlight: number;
+  readonly server: Server;
+}
+
+/** Go's `http.Error`: the message plus a newline as plain text, never sniffed. */
+function sendPlainError(res: ServerResponse, status: number, message: string, close = false): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = `${message}\n`;
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Length': Buffer.byteLength(body),
+    ...(close ? { Connection: 'close' } : {}),
+  });
+  res.end(body);
+}
+
+function sendText(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+type BodyRead =
+  { readonly kind: 'ok'; readonly body: Buffer } | { readonly kind: 'too-large' } | { readonly kind: 'failed' };
+
+/** Reads at most `limit` bytes; stops at the limit (the rest is never buffered) and fails on an idle body. */
+function readBody(req: IncomingMessage, limit: number, idleMs: number): Promise<BodyRead> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (result: BodyRead): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onError);
+      resolve(result);
+    };
+    let timer = setTimeout(() => finish({ kind: 'failed' }), idleMs);
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size >= limit) {
+        finish({ kind: 'too-large' });
+        return;
+      }
+      chunks.push(chunk);
+      timer.refresh();
+    };
+    const onEnd = (): void => finish({ kind: 'ok', body: Buffer.concat(chunks, size) });
+    const onError = (): void => finish({ kind: 'failed' });
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onError);
+    timer = timer.unref();
+  });
+}
+
+function hasNoBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length.trim() === '0';
+  return req.headers['transfer-encoding'] === undefined;
+}
+
+/** Go's healthz output: `ok`, or with `?verbose` the per-check lines and a summary. */
+function sendHealth(
+  res: ServerResponse,
+  kind: 'healthz' | 'readyz',
+  checks: readonly (readonly [string, boolean])[],
+  verbose: boolean,
+): void {
+  const failed = checks.some(([, ok]) => !ok);
+  if (!failed && !verbose) {
+    sendText(res, 200, 'ok');
+    return;
+  }
+  const lines = checks.map(([name, ok]) => (ok ? `[+]${name} ok` : `[-]${name} failed: reason withheld`));
+  const summary = failed ? `${kind} check failed` : `${kind} check passed`;
+  sendText(res, failed ? 500 : 200, `${lines.join('\n')}\n${summary}\n`);
+}
+
+export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttpServer {
+  const { logger, metrics, handler } = options;
+  const limiter = createConcurrencyLimiter(options.maxInFlight, options.maxQueued);
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
+  let draining = false;
+  let active = 0;
+  const sockets = new Set<Socket>();
+
+  const server = createServer({
+    ...options.tls,
+    minVersion: options.minVersion,
+    requestCert: options.requireClientCert,
+    rejectUnauthorized: options.requireClientCert,
+    handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
+    headersTimeout: options.headersTimeoutMs ?? 10_000,
+    requestTimeout: (options.headersTimeoutMs ?? 10_000) + bodyTimeoutMs + options.requestTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+    // How often header and request timeouts are enforced (Node's default, 30 s, would let slow clients linger).
+    connectionsCheckingInterval: Math.min(1000, Math.ceil((options.headersTimeoutMs ?? 10_000) / 2)),
+    maxHeaderSize: 16 * 1024,
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('tlsClientError', (error: Error) => {
+    logger.debug({ err: error.message }, 'TLS handshake failed');
+  });
+  server.on('clientError', (error: Error, socket: Socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy(error);
+  });
+
+  const finishActive = (): void => {
+    active--;
+    metrics.setInFlight(active);
+  };
+
+  const admit = async (req: IncomingMessage, res: ServerResponse, url: URL, started: number): Promise<number> => {
+    if (draining) {
+      metrics.rejected('shutting-down');
+      sendPlainError(res, 503, HttpErrors.shuttingDown, true);
+      return 503;
+    }
+    // The API server appends ?timeout=<N>s: the request must be answered well inside it.
+    const timeoutText = url.searchParams.get('timeout');
+    const requested = timeoutText === null ? undefined : parseGoDuration(timeoutText);
+    const budget =
+      requested !== undefined && requested > 0
+        ? Math.min(options.requestTimeoutMs, requested * 0.9)
+        : options.requestTimeoutMs;
+    const deadline = Date.now() + budget;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error('request deadline exceeded')), budget);
+    timer.unref();
+    const onClose = (): void => {
+      if (!res.writableFinished) controller.abort(new Error('client closed the connection'));
+    };
+    res.once('close', onClose);
+    try {
+      if (hasNoBody(req)) {
+        sendPlainError(res, 400, HttpErrors.emptyBody);
+        return 400;
+      }
+      const declared = Number(req.headers['content-length'] ?? Number.NaN);
+      if (Number.isFinite(declared) && declared >= MAX_BODY_BYTES) {
+        sendPlainError(res, 413, HttpErrors.tooLarge, true);
+        return 413;
+      }
+      const read = await readBody(req, MAX_BODY_BYTES, bodyTimeoutMs);
+      if (read.kind === 'too-large') {
+        sendPlainError(res, 413, HttpErrors.tooLarge, true);
+        return 413;
+      }
+      if (read.kind === 'failed') {
+        sendPlainError(res, 400, HttpErrors.readFailed, true);
+        return 400;
+      }
+      if (read.body.length === 0) {
+        sendPlainError(res, 400, HttpErrors.emptyBody);
+        return 400;
+      }
+      if (req.headers['content-type'] !== 'application/json') {
+        sendPlainError(res, 400, HttpErrors.notJson);
+        return 400;
+      }
+      const slot = await limiter.acquire(controller.signal);
+      if (slot === 'queue-full' || slot === 'timeout') {
+        metrics.rejected(slot === 'queue-full' ? 'queue-full' : 'deadline');
+        if (slot === 'queue-full') res.setHeader('Retry-After', '1');
+        sendPlainError(
+          res,
+          slot === 'queue-full' ? 429 : 503,
+          slot === 'queue-full' ? HttpErrors.queueFull : HttpErrors.deadline,
+        );
+        return slot === 'queue-full' ? 429 : 503;
+      }
+      let outcome: ReviewOutcome | 'deadline';
+      let hard: NodeJS.Timeout | undefined;
+      try {
+        const outcomePromise = handler(read.body.toString('utf8'), { signal: controller.signal, deadline });
+        // A handler that ignores its signal must not hold the connection past the deadline (plus a grace).
+        const guard = new Promise<'deadline'>((resolve) => {
+          hard = setTimeout(() => resolve('deadline'), Math.max(0, deadline - Date.now()) + 250);
+        });
+        outcome = await Promise.race([outcomePromise, guard]);
+      } finally {
+        clearTimeout(hard);
+        slot();
+      }
+      if (outcome === 'deadline') {
+        metrics.rejected('deadline');
+        sendPlainError(res, 503, HttpErrors.deadline);
+        return 503;
+      }
+      if (outcome.kind === 'error') {
+        sendPlainError(res, outcome.status, outcome.message);
+        return outcome.status;
+      }
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(outcome.body),
+        ...(draining ? { Connection: 'close' } : {}),
+      });
+      res.end(outcome.body);
+      const s = outcome.summary;
+      logger.info(
+        {
+          uid: s.uid,
+          operation: s.operation,
+          namespace: s.namespace,
+          kind: s.kind,
+          resource: s.subresource === '' ? s.resource : `${s.resource}/${s.subresource}`,
+          name: s.name,
+          user: s.user,
+          verdict: s.allowed ? 'allow' : 'deny',
+          ...(s.code === undefined ? {} : { code: s.code }),
+          warnings: s.warnings,
+          latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+        },
+        'admission decision',
+      );
+      return 200;
+    } finally {
+      clearTimeout(timer);
+      res.off('close', onClose);
+    }
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'https://localhost');
+    } catch {
+      url = new URL('https://localhost/');
+    }
+    const verbose = url.searchParams.has('verbose');
+    switch (url.pathname) {
+      case '/healthz':
+      case '/healthz/ping':
+        sendHealth(res, 'healthz', [['ping', true]], verbose);
+        return;
+      case '/readyz':
+      case '/readyz/informer-sync':
+        sendHealth(
+          res,
+          'readyz',
+          [
+            ['informer-sync', options.isReady()],
+            ['shutdown', !draining],
+          ],
+          verbose,
+        );
+        return;
+      case '/metrics':
+        options.metrics.registry.metrics().then(
+          (text) => {
+            res.writeHead(200, {
+              'Content-Type': options.metrics.registry.contentType,
+              'Content-Length': Buffer.byteLength(text),
+            });
+            res.end(text);
+          },
+          (error: unknown) => {
+            logger.error({ err: error instanceof Error ? error.message : String(error) }, 'metrics collection failed');
+            sendPlainError(res, 500, HttpErrors.internal);
+          },
+        );
+        return;
+      default:
+        break;
+    }
+    active++;
+    metrics.setInFlight(active);
+    admit(req, res, url, started)
+      .then(
+        (code) => metrics.observeRequest(code, (performance.now() - started) / 1000),
+        (error: unknown) => {
+          // A bug in the handler: answer as upstream does when its handler panics, log it, keep serving.
+          logger.error(
+            { err: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+            'admission handler failed',
+          );
+          sendPlainError(res, 500, HttpErrors.internal);
+          metrics.observeRequest(500, (performance.now() - started) / 1000);
+        },
+      )
+      .finally(finishActive);
+  });
+
+  return {
+    server,
+    get inFlight() {
+      return active;
+    },
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    setSecureContext(tls) {
+      server.setSecureContext(tls);
+    },
+    async shutdown(graceMs) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections become idle as their last response goes out; close them as they do. Responses
+      // written while draining carry `Connection: close`, so the rest close on their own once flushed.
+      server.closeIdleConnections();
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<'expired'>((resolve) => {
+        timer = setTimeout(() => resolve('expired'), graceMs);
+      });
+      const result = await Promise.race([closed.then(() => 'closed' as const), expired]);
+      clearTimeout(timer);
+      clearInterval(sweeper);
+      if (result === 'expired') {
+        logger.warn({ inFlight: active }, 'shutdown grace period expired, closing connections');
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+        await closed;
+      }
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import { CoreV1Api, KubeConfig, ListWatch, Watch, type V1Namespace } from '@kubernetes/client-node';
+import type { ListedPod } from '../admission/types.ts';
+import type { Namespace } from '../k8s/namespace.ts';
+import type { Logger } from './logger.ts';
+import {
+  NamespaceLookupError,
+  namespaceNotFound,
+  toNamespace,
+  withSignal,
+  type ClusterSource,
+} from './namespace-source.ts';
+import { createTokenBucket } from './token-bucket.ts';
+
+/** Turns a pod from the API into what namespace evaluation reads; undefined for an object that is not a pod. */
+export type PodDecoder = (raw: unknown) => ListedPod | undefined;
+
+export interface KubeSourceOptions {
+  /** `--kubeconfig`; in-cluster service account configuration when absent. */
+  readonly kubeconfig: string | undefined;
+  readonly qps: number;
+  readonly burst: number;
+  readonly logger: Logger;
+  readonly decodePod: PodDecoder;
+  /** Reconnect backoff bounds for the namespace watch. */
+  readonly minBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+}
+
+/** Loads the client configuration: the kubeconfig file, or the in-cluster service account. */
+export function loadKubeConfig(kubeconfig: string | undefined): KubeConfig {
+  const config = new KubeConfig();
+  if (kubeconfig === undefined) config.loadFromCluster();
+  else config.loadFromFile(kubeconfig);
+  if (config.getCurrentCluster() === null) {
+    throw new NamespaceLookupError(
+      kubeconfig === undefined
+        ? 'no in-cluster configuration found'
+        : `${kubeconfig}: no current cluster in kubeconfig`,
+    );
+  }
+  return config;
+}
+
+function statusCode(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, statusCode: status } = error as { readonly code?: unknown; readonly statusCode?: unknown };
+  if (typeof code === 'number') return code;
+  if (typeof status === 'number') return status;
+  return undefined;
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/**
+ * Namespaces from the Kubernetes API as upstream reads them: a list+watch cache (no resync) with a live GET when the
+ * cache has no entry (before sync, or a namespace created a moment ago). The watch reconnects with exponential
+ * backoff; the cache keeps serving its last state meanwhile. Pods are listed live for namespace evaluation. Every API
+ * call goes through one token bucket (`--client-qps-limit`, `--client-qps-burst`).
+ */
+export function createKubeClusterSource(
+  options: KubeSourceOptions,
+  config: KubeConfig = loadKubeConfig(options.kubeconfig),
+): ClusterSource {
+  const { logger } = options;
+  const api = config.makeApiClient(CoreV1Api);
+  const bucket = createTokenBucket(options.qps, options.burst);
+  const minBackoff = options.minBackoffMs ?? 500;
+  const maxBackoff = options.maxBackoffMs ?? 30_000;
+  let synced = false;
+  let stopped = false;
+  let backoff = minBackoff;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  const informer = new ListWatch<V1Namespace>(
+    '/api/v1/namespaces',
+    new Watch(config),
+    async () => {
+      await bucket.acquire();
+      const list = await api.listNamespace();
+      synced = true;
+      backoff = minBackoff;
+      return list;
+    },
+    false,
+  );
+
+  const restart = (error: unknown): void => {
+    if (stopped) return;
+    const delay = Math.round(backoff * (0.8 + Math.random() * 0.4));
+    logger.warn({ err: errorText(error), retryInMs: delay }, 'namespace watch failed, reconnecting');
+    backoff = Math.min(maxBackoff, backoff * 2);
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      informer.start().catch(restart);
+    }, delay);
+    retryTimer.unref();
+  };
+  informer.on('error', restart);
+  informer.on('connect', () => logger.debug('namespace watch connected'));
+
+  return {
+    get synced() {
+      return synced;
+    },
+    start() {
+      stopped = false;
+      informer.start().catch(restart);
+      return Promise.resolve();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      await informer.stop();
+    },
+    async getNamespace(name, signal): Promise<Namespace> {
+      const cached = informer.get(name);
+      const fromCache = cached === undefined ? undefined : toNamespace(cached);
+      if (fromCache !== undefined) return fromCache;
+      try {
+        await bucket.acquire(signal);
+        const live = await withSignal(api.readNamespace({ name }), signal);
+        const namespace = toNamespace(live);
+        if (namespace === undefined)
+          throw new NamespaceLookupError(`namespaces "${name}": unexpected object from the API`);
+        return namespace;
+      } catch (error) {
+        if (statusCode(error) === 404) throw namespaceNotFound(name);
+        if (error instanceof NamespaceLookupError) throw error;
+        throw new NamespaceLookupError(errorText(error), { cause: error });
+      }
+    },
+    async listPods(namespace, signal): Promise<readonly ListedPod[]> {
+      await bucket.acquire(signal);
+      const list = await withSignal(api.listNamespacedPod({ namespace }), signal);
+      const pods: ListedPod[] = [];
+      for (const item of list.items) {
+        const pod = options.decodePod(item);
+        if (pod !== undefined) pods.push(pod);
+      }
+      return pods;
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { Namespace } from '../k8s/namespace.ts';
+import type { NamespaceLookup, PodLister } from '../admission/types.ts';
+
+/** Where namespaces (and pods, for namespace evaluation) come from: the Kubernetes API or a local file. */
+export interface ClusterSource extends NamespaceLookup, PodLister {
+  /** True once the namespace cache holds a complete initial listing (drives `/readyz`). */
+  readonly synced: boolean;
+  /** Starts syncing in the background; resolves once started (not necessarily synced). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A namespace lookup failed. The message is what upstream's audit annotation carries after the colon. */
+export class NamespaceLookupError extends Error {
+  override readonly name = 'NamespaceLookupError';
+}
+
+/** Go's NotFound text for a namespace: `namespaces "<name>" not found`. */
+export function namespaceNotFound(name: string): NamespaceLookupError {
+  return new NamespaceLookupError(`namespaces "${name}" not found`);
+}
+
+/** Keeps only what admission reads from a namespace object (name and labels), from untrusted JSON. */
+export function toNamespace(raw: unknown): Namespace | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const metadata = (raw as { readonly metadata?: unknown }).metadata;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return undefined;
+  const { name, labels } = metadata as { readonly name?: unknown; readonly labels?: unknown };
+  if (typeof name !== 'string' || name === '') return undefined;
+  const kept: Record<string, string> = {};
+  if (typeof labels === 'object' && labels !== null && !Array.isArray(labels)) {
+    for (const [key, value] of Object.entries(labels)) if (typeof value === 'string') kept[key] = value;
+  }
+  return { metadata: { name, labels: kept } };
+}
+
+/** Rejects with the signal's reason as soon as it aborts; otherwise settles like `promise`. */
+export function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('context deadline exceeded');
+}

@@ -1,0 +1,52 @@
+// Shared fixtures for the server tests: a silent (or capturing) logger and a fake review handler.
+import { createLogger, type Logger } from '../../src/server/logger.ts';
+import type { ReviewHandler } from '../../src/server/review.ts';
+
+export function silentLogger(): Logger {
+  return createLogger('silent', { write: () => true });
+}
+
+/** A logger that keeps every JSON line it writes. */
+export function capturingLogger(level = 'info'): {
+  readonly logger: Logger;
+  readonly lines: () => Record<string, unknown>[];
+} {
+  const lines: string[] = [];
+  const logger = createLogger(level, {
+    write: (line: string) => {
+      lines.push(line);
+      return true;
+    },
+  });
+  return { logger, lines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+/** Answers a JSON body with a fixed review, anything else with upstream's decode error. */
+export const echoHandler: ReviewHandler = (body) => {
+  try {
+    JSON.parse(body);
+  } catch {
+    return Promise.resolve({ kind: 'error', status: 400, message: 'unable to decode the request' });
+  }
+  return Promise.resolve({
+    kind: 'reviewed',
+    body: `{"echo":${String(body.length)}}\n`,
+    summary: {
+      uid: 'u',
+      operation: 'CREATE',
+      namespace: 'ns',
+      kind: 'Pod',
+      resource: 'pods',
+      subresource: '',
+      name: 'p',
+      user: 'alice',
+      allowed: true,
+      code: undefined,
+      warnings: 0,
+    },
+  });
+};
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
