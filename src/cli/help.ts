@@ -1,0 +1,86 @@
+/** Help texts: `psa --help` and each command's `--help`. */
+
+export const MAIN_HELP = `psa: Kubernetes Pod Security Admission, offline.
+
+Usage: psa <command> [flags]
+
+Commands:
+  check [PATH...|-]          what the cluster would say about each manifest: refusals, warnings, audit
+  explain PATH...            per workload: the strictest level it meets, version changes, what to fix
+  fix --level L[:V] PATH...  apply the safe fixes; list what needs an exemption
+  namespace dry-run NAMESPACE LEVEL[:VERSION] PATH...
+                             what \`kubectl label ns NAMESPACE pod-security.kubernetes.io/enforce=LEVEL\` would warn
+  config show|lint|render    the effective Pod Security configuration (Talos default, files, patches)
+  serve                      run the validating admission webhook
+  version                    print the version
+
+Run 'psa <command> --help' for the flags of a command.
+Exit codes: 0 nothing refused, 1 something would be refused (or --fail-on), 2 usage, input or configuration errors.
+`;
+
+export const CHECK_HELP = `Usage: psa check [flags] [PATH...|-]
+
+Judges every Pod and workload (Deployment, DaemonSet, StatefulSet, ReplicaSet, Job, CronJob, ReplicationController,
+PodTemplate) in the files, folders (recursive: *.yaml, *.yml, *.json) or standard input (-) as the API server would.
+Objects are applied in input order, like 'kubectl apply': a Namespace object sets the labels of the objects after it.
+Pods get enforce (refused), warn and audit; workloads get warn and audit, and the enforce verdict on their template is
+reported as what the controller's pods will meet ("Error creating: pods ... is forbidden"). Generated pod names use
+placeholders: xxxxx for the random suffix, xxxxxxxxxx for a Deployment's pod-template-hash.
+
+Flags:
+      --config FILE                 PodSecurityConfiguration, AdmissionConfiguration or Talos machine config
+                                    (default: the Talos default: enforce baseline, warn and audit restricted)
+      --talos-patch FILE            Talos machine-config patch applied on top (repeatable)
+  -n, --namespace NS                namespace of objects that name none (default "default")
+      --namespace-labels NS:k=v,... labels of namespace NS, added to or overriding Namespace objects (repeatable)
+      --user NAME                   the requesting user, for username exemptions
+  -o, --output FORMAT               text (default), json, sarif, junit
+      --fail-on MODE                enforce (default): exit 1 on refusals; warn: also on warnings; audit: also on
+                                    audit violations
+      --max-document-size SIZE      skip (and report) larger YAML documents (default 32Mi)
+      --level LEVEL [--version V]   direct mode: evaluate at exactly LEVEL:V (no namespaces, no configuration);
+                                    -o json prints {"results":[{file,index,kind,namespace,name,allowed,
+                                    forbiddenReasons,forbiddenDetail}]}
+  -h, --help                        this help
+
+Exit codes: 0 nothing would be refused, 1 something would (see --fail-on), 2 usage, input or configuration errors
+(every other file is still checked).
+`;
+
+export const EXPLAIN_HELP = `Usage: psa explain [flags] PATH...
+
+For each Pod and workload: the strictest level it meets now, the policy versions at which its verdict changes (what
+breaks when a cluster moves from v1.N to latest), and for each violation the exact fields to change.
+
+Flags:
+  -o, --output FORMAT   text (default) or json
+  -h, --help            this help
+`;
+
+export const FIX_HELP = `Usage: psa fix --level LEVEL[:VERSION] [flags] PATH...
+
+Applies the safe automatic remedies for LEVEL (allowPrivilegeEscalation=false, capabilities drop ALL, runAsNonRoot,
+seccompProfile RuntimeDefault, ...) and writes the fixed manifests to standard output, comments and formatting kept.
+What cannot be fixed safely (privileged, host namespaces, hostPath, host ports, ...) is listed on standard error with
+the narrowest way to admit it: a namespace label, or a Talos patch exempting the namespace.
+
+Flags:
+      --level LEVEL[:VERSION]   the level to meet (required), e.g. restricted or baseline:v1.30
+  -o, --output FORMAT           yaml (default: the fixed manifests) or patch (strategic-merge patches, one document each)
+  -h, --help                    this help
+
+Exit codes: 0 everything meets LEVEL after the fixes, 1 something still needs an exemption, 2 usage or input errors.
+`;
+
+export const NAMESPACE_HELP = `Usage: psa namespace dry-run NAMESPACE LEVEL[:VERSION] PATH...
+
+The offline 'kubectl label --dry-run=server ns NAMESPACE pod-security.kubernetes.io/enforce=LEVEL': evaluates the pods
+(and workload templates) in PATH that belong to NAMESPACE, such as 'kubectl get pods -n NAMESPACE -o yaml' output, and
+prints upstream's warnings, grouped by owner, with no 3,000-pod cap.
+
+Flags:
+  -n, --namespace NS   namespace of objects that name none (default: NAMESPACE)
+  -h, --help           this help
+
+Exit codes: 0 no existing pod violates LEVEL, 1 some do, 2 usage or input errors.
+`;

@@ -1,0 +1,45 @@
+/** The `psa` command dispatcher (every command but `serve`, which `src/main.ts` routes to the webhook). */
+import type { CliIo, CommandRunner } from '../process-io.ts';
+import { UsageError } from './args.ts';
+import { runCheckCommand } from './commands/check.ts';
+// import { runConfigCommand } from './commands/config.ts';
+import { runExplainCommand } from './commands/explain.ts';
+import { runFixCommand } from './commands/fix.ts';
+import { runNamespaceCommand } from './commands/namespace.ts';
+import { runVersionCommand } from './commands/version.ts';
+import { MAIN_HELP } from './help.ts';
+
+const COMMANDS: Readonly<Record<string, CommandRunner>> = {
+  check: runCheckCommand,
+  explain: runExplainCommand,
+  fix: runFixCommand,
+  namespace: runNamespaceCommand,
+  // config: runConfigCommand,
+  version: runVersionCommand,
+};
+
+/** Runs one CLI invocation; returns the exit code (0 clean, 1 violations, 2 usage/input/config errors). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    const topic = command === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && Object.hasOwn(COMMANDS, topic)) return runCli([topic, '--help'], io);
+    (command === undefined ? io.stderr : io.stdout).write(MAIN_HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') return runVersionCommand([], io);
+  const runner = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (runner === undefined) {
+    io.stderr.write(`psa: unknown command ${JSON.stringify(command)}\nRun 'psa --help' for the commands.\n`);
+    return 2;
+  }
+  try {
+    return await runner(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`psa ${command}: ${error.message}\nRun 'psa ${command} --help' for usage.\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
