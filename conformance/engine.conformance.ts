@@ -1,0 +1,271 @@
+/**
+ * Engine differential: our decoder + evaluator against upstream's (the Go oracle's `eval` mode), on (a) the fixture
+ * corpus under testdata/fixtures and (b) pods generated with fast-check. Any difference in allowed, reasons or details
+ * fails the run; a generated difference is shrunk and printed with its level:version and both answers.
+ *
+ * Usage: node --import tsx conformance/engine.conformance.ts [--cases N] [--seed S]
+ */
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import fc from 'fast-check';
+import { podCase, type PodCase } from './arbitraries.ts';
+import { parseSuiteArgs, randomSeed, UsageError } from './lib/args.ts';
+import { compareAnswers, defaultRawPod, evaluateOurs, outcome } from './lib/engine.ts';
+import { FIXTURE_INDEX, loadFixtureRequests } from './lib/fixtures.ts';
+import { minimizeJson } from './lib/minimize.ts';
+import { buildOracle, type EvalRequest, type EvalResponse, type OracleClient, startOracle } from './lib/oracle.ts';
+
+const DEFAULT_CASES = 20_000;
+/** Cases generated and sent to the oracle per batch. */
+const CHUNK = 5_000;
+/** Differences shrunk and printed in full; the rest are only counted. */
+const SHRINK_LIMIT = 3;
+
+interface Difference {
+  readonly where: string;
+  readonly field: string;
+  readonly request: EvalRequest;
+  readonly ours: EvalResponse;
+  readonly upstream: EvalResponse;
+  /** For generated cases: how to regenerate it (chunk seed and index in the chunk). */
+  readonly replay?: { readonly seed: number; readonly index: number; readonly runs: number };
+}
+
+const log = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** A well-mixed 32-bit seed for chunk `k` of a run (neighbouring seeds would give correlated streams). */
+function chunkSeed(seed: number, k: number): number {
+  let h = (seed ^ Math.imul(k + 1, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+function toRequest(c: PodCase, id: number): EvalRequest {
+  return { id, level: c.level, version: c.version, pod: defaultRawPod(c.pod) };
+}
+
+/** Counts by level and outcome, and how often each reason was seen, to show the generator reaches every check. */
+class Tally {
+  readonly outcomes = new Map<string, number>();
+  readonly reasons = new Map<string, number>();
+  add(request: EvalRequest, upstream: EvalResponse): void {
+    const key = `${request.level}:${outcome(upstream)}`;
+    this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
+    if (upstream.error === undefined) {
+      for (const reason of upstream.reasons) this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+    }
+  }
+  format(): string[] {
+    const outcomes = [...this.outcomes.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+    const reasons = [...this.reasons.entries()].sort(([, a], [, b]) => b - a);
+    return [
+      `  outcomes: ${outcomes.map(([k, v]) => `${k}=${String(v)}`).join(', ')}`,
+      `  reasons seen: ${reasons.map(([k, v]) => `${k}=${String(v)}`).join(', ')}`,
+    ];
+  }
+}
+
+function compareBatch(
+  requests: readonly EvalRequest[],
+  ours: readonly EvalResponse[],
+  upstream: readonly EvalResponse[],
+  tally: Tally,
+  where: (index: number) => string,
+  replay: ((index: number) => Difference['replay']) | undefined,
+  differences: Difference[],
+): number {
+  let found = 0;
+  for (let i = 0; i < requests.length; i++) {
+    const request = requests[i]!;
+    const up = upstream[i]!;
+    const mine = ours[i]!;
+    if (up.id !== request.id) throw new Error(`oracle answered id ${String(up.id)} for request ${String(request.id)}`);
+    tally.add(request, up);
+    const field = compareAnswers(mine, up);
+    if (field === undefined) continue;
+    found++;
+    const r = replay?.(i);
+    differences.push({
+      where: where(i),
+      field,
+      request,
+      ours: mine,
+      upstream: up,
+      ...(r === undefined ? {} : { replay: r }),
+    });
+  }
+  return found;
+}
+
+async function runFixtures(
+  oracle: OracleClient<EvalRequest, EvalResponse>,
+  differences: Difference[],
+): Promise<{ count: number; diffs: number } | undefined> {
+  if (!existsSync(FIXTURE_INDEX)) {
+    log(`(a) fixtures: SKIPPED, ${relative(process.cwd(), FIXTURE_INDEX)} does not exist yet`);
+    return undefined;
+  }
+  const loaded = loadFixtureRequests();
+  const requests = loaded.map((f, i) => ({ ...f.request, id: i }));
+  const upstream = await oracle.send(requests);
+  const ours = requests.map(evaluateOurs);
+  const tally = new Tally();
+  const diffs = compareBatch(requests, ours, upstream, tally, (i) => loaded[i]!.where, undefined, differences);
+  return { count: requests.length, diffs };
+}
+
+async function runGenerated(
+  oracle: OracleClient<EvalRequest, EvalResponse>,
+  total: number,
+  seed: number,
+  differences: Difference[],
+  tally: Tally,
+): Promise<number> {
+  let diffs = 0;
+  let previous:
+    { k: number; requests: EvalRequest[]; ours: EvalResponse[]; answers: Promise<EvalResponse[]> } | undefined;
+  const settle = async (): Promise<void> => {
+    if (previous === undefined) return;
+    const { k, requests, ours, answers } = previous;
+    const upstream = await answers;
+    const s = chunkSeed(seed, k);
+    diffs += compareBatch(
+      requests,
+      ours,
+      upstream,
+      tally,
+      (i) => `generated case ${String(k * CHUNK + i)}`,
+      (i) => ({ seed: s, index: i, runs: requests.length }),
+      differences,
+    );
+    previous = undefined;
+  };
+  const chunks = Math.ceil(total / CHUNK);
+  const started = Date.now();
+  let lastProgress = started;
+  for (let k = 0; k < chunks; k++) {
+    const runs = Math.min(CHUNK, total - k * CHUNK);
+    const cases = fc.sample(podCase, { seed: chunkSeed(seed, k), numRuns: runs });
+    const requests = cases.map((c, i) => toRequest(c, k * CHUNK + i));
+    // The oracle works on this chunk in its own process while we evaluate ours and compare the previous chunk.
+    const answers = oracle.send(requests);
+    const ours = requests.map(evaluateOurs);
+    await settle();
+    previous = { k, requests, ours, answers };
+    if (Date.now() - lastProgress > 30_000) {
+      lastProgress = Date.now();
+      const done = (k + 1) * CHUNK;
+      log(
+        `  ... ${String(done)} / ${String(total)} cases, ${String(diffs)} differences, ${secs(Date.now() - started)}`,
+      );
+    }
+  }
+  await settle();
+  return diffs;
+}
+
+/** Replays a generated difference by its seed and index, and lets fast-check shrink it against the oracle. */
+async function shrink(
+  oracle: OracleClient<EvalRequest, EvalResponse>,
+  replay: NonNullable<Difference['replay']>,
+): Promise<PodCase | undefined> {
+  const details = await fc.check(
+    fc.asyncProperty(podCase, async (c) => {
+      const request = toRequest(c, 0);
+      const [upstream] = await oracle.send([request]);
+      return compareAnswers(evaluateOurs(request), upstream!) === undefined;
+    }),
+    {
+      seed: replay.seed,
+      path: String(replay.index),
+      numRuns: replay.runs,
+      plugins: [fc.interruptAfterTimeLimit(30_000)],
+    },
+  );
+  return details.counterexample?.[0];
+}
+
+/** Drops pod fields one at a time while the two sides still disagree, to print the smallest pod we can find. */
+async function minimize(oracle: OracleClient<EvalRequest, EvalResponse>, request: EvalRequest): Promise<EvalRequest> {
+  const pod = await minimizeJson(request.pod, async (candidates) => {
+    const requests = candidates.map((candidate, id) => ({ ...request, id, pod: candidate }));
+    const upstream = await oracle.send(requests);
+    return requests.map((r, i) => compareAnswers(evaluateOurs(r), upstream[i]!) !== undefined);
+  });
+  return { ...request, id: 0, pod };
+}
+
+function printDifference(d: Difference, request: EvalRequest, ours: EvalResponse, upstream: EvalResponse): void {
+  log(`DIFFERENCE (${d.where}; first differing field: ${d.field})`);
+  log(`  level:version ${request.level}:${request.version}`);
+  log(`  pod (after API-server defaults): ${JSON.stringify(request.pod)}`);
+  log(`  ours:     ${JSON.stringify(strip(ours))}`);
+  log(`  upstream: ${JSON.stringify(strip(upstream))}`);
+}
+
+function strip(answer: EvalResponse): unknown {
+  if (answer.error !== undefined) return { error: answer.error };
+  return { allowed: answer.allowed, reasons: answer.reasons, details: answer.details };
+}
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseSuiteArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(
+        `engine.conformance: ${error.message}\nusage: engine.conformance.ts [--cases N] [--seed S]\n`,
+      );
+      return 2;
+    }
+    throw error;
+  }
+  const total = options.cases ?? DEFAULT_CASES;
+  const seed = options.seed ?? randomSeed();
+  const started = Date.now();
+  const oracle = startOracle<EvalRequest, EvalResponse>('eval', { binary: buildOracle({ log }) });
+  const differences: Difference[] = [];
+
+  const fixtures = await runFixtures(oracle, differences);
+  if (fixtures !== undefined) {
+    log(`(a) fixtures: ${String(fixtures.count)} cases, ${String(fixtures.diffs)} differences`);
+  }
+  const tally = new Tally();
+  const generated = await runGenerated(oracle, total, seed, differences, tally);
+  log(`(b) generated: ${String(total)} cases, ${String(generated)} differences (seed ${String(seed)})`);
+  for (const line of tally.format()) log(line);
+
+  let printed = 0;
+  for (const d of differences) {
+    if (printed >= SHRINK_LIMIT) break;
+    printed++;
+    // fast-check shrinks the generated case (level and version included), then we drop fields it left behind.
+    const shrunk = d.replay === undefined ? undefined : await shrink(oracle, d.replay);
+    const request = await minimize(oracle, shrunk === undefined ? d.request : toRequest(shrunk, 0));
+    const [upstream] = await oracle.send([request]);
+    const ours = evaluateOurs(request);
+    const field = compareAnswers(ours, upstream!) ?? d.field;
+    printDifference({ ...d, field, where: `${d.where}, shrunk` }, request, ours, upstream!);
+  }
+  if (differences.length > printed) log(`(${String(differences.length - printed)} more differences not shown)`);
+  await oracle.close();
+
+  const count = total + (fixtures?.count ?? 0);
+  log(
+    `engine differential: ${String(count)} cases, ${String(differences.length)} differences, ${secs(Date.now() - started)}` +
+      (differences.length > 0
+        ? ` (replay: npm run test:conformance -- --seed ${String(seed)} --cases ${String(total)})`
+        : ''),
+  );
+  return differences.length === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
