@@ -5,7 +5,13 @@ import { runCli } from './cli/run.ts';
 import { runServeCommand } from './server/command.ts';
 import type { CliIo } from './process-io.ts';
 
-const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
+const io: CliIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  cwd: process.cwd(),
+  env: process.env,
+};
 const [command, ...rest] = process.argv.slice(2);
 
 try {
