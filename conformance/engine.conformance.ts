@@ -172,7 +172,7 @@ async function shrink(
   oracle: OracleClient<EvalRequest, EvalResponse>,
   replay: NonNullable<Difference['replay']>,
 ): Promise<PodCase | undefined> {
-  const details: fc.RunDetails<[PodCase]> = await fc.check(
+  const details = await fc.check<[PodCase]>(
     fc.asyncProperty(podCase, async (c) => {
       const request = toRequest(c, 0);
       const [upstream] = await oracle.send([request]);
