@@ -130,6 +130,8 @@ export interface Resolution {
   readonly upstreamMessage?: string;
   /** Raw validation problems (with field paths) when the document decoded but did not validate. */
   readonly problems?: readonly ConfigProblem[];
+  /** A file could not be read at all (an environment problem rather than bad content). */
+  readonly unreadable?: boolean;
 }
 
 const BUILTIN_FILE = '<talos-default>';
@@ -213,7 +215,7 @@ export async function resolveConfiguration(options: LoadOptions): Promise<Resolu
   } catch (error) {
     if (error instanceof ReadFailure) {
       errors.push({ message: error.message });
-      return { errors, findings };
+      return { errors, findings, unreadable: true };
     }
     throw error;
   }

@@ -128,7 +128,10 @@ function shapeName(node: TreeNode): string {
 
 const ADMISSION_CONTROL_PATH = 'cluster.apiServer.admissionControl';
 
-/** Merges `right` (a patch) into `left` with Talos' rules; `path` names the position for the special cases. */
+/**
+ * Merges `right` (a patch) into `left` with Talos' rules; `path` names the position for the special cases. Like
+ * Talos, `$patch: delete` directives are applied first (see `applyTalosDeletes`); here they are skipped.
+ */
 export function mergeTalos(left: TreeNode, right: TreeNode, path: string, problems: TalosProblem[]): TreeNode {
   if (right.kind === 'scalar' && right.type === 'null') return left;
   if (left.kind === 'scalar' && left.type === 'null') return withoutDirectives(right);
@@ -142,25 +145,27 @@ export function mergeTalos(left: TreeNode, right: TreeNode, path: string, proble
     return left;
   }
   if (left.kind === 'seq' && right.kind === 'seq')
-    return { ...left, items: [...left.items, ...right.items.map(withoutDirectives)] };
+    return {
+      ...left,
+      items: [...left.items, ...right.items.filter((i) => !isDeleteDirective(i)).map(withoutDirectives)],
+    };
   if (left.kind === 'map' && right.kind === 'map') return mergeMaps(left, right, path, problems);
   return isZeroScalar(right) && !(right.kind === 'scalar' && right.type === 'bool') ? left : right;
+}
+
+function isDeleteEntry(entry: MapEntry): boolean {
+  return (
+    isDeleteDirective(entry.value) ||
+    (entry.value.kind === 'scalar' && entry.value.type === 'string' && entry.value.value === '$delete')
+  );
 }
 
 function mergeMaps(left: MapNode, right: MapNode, path: string, problems: TalosProblem[]): MapNode {
   const entries: MapEntry[] = [...left.entries];
   for (const entry of right.entries) {
-    if (entry.key === '$patch') continue;
+    if (entry.key === '$patch' || isDeleteEntry(entry)) continue;
     const childPath = path === '' ? entry.key : `${path}.${entry.key}`;
     const index = entries.findIndex((e) => e.key === entry.key);
-    if (
-      isDeleteDirective(entry.value) ||
-      (entry.value.kind === 'scalar' && entry.value.type === 'string' && entry.value.value === '$delete')
-    ) {
-      if (index >= 0) entries.splice(index, 1);
-      else problems.push({ message: `${childPath}: $patch: delete matches nothing`, pos: entry.keyPos });
-      continue;
-    }
     if (index < 0) entries.push({ ...entry, value: withoutDirectives(entry.value) });
     else
       entries[index] = {
@@ -174,21 +179,51 @@ function mergeMaps(left: MapNode, right: MapNode, path: string, problems: TalosP
 function mergeByName(left: SeqNode, right: SeqNode, path: string, problems: TalosProblem[]): SeqNode {
   const items = [...left.items];
   for (const item of right.items) {
+    if (isDeleteDirective(item)) continue;
     const name = stringValue(getValue(item, 'name'));
     const index = items.findIndex((existing) => stringValue(getValue(existing, 'name')) === name);
-    if (isDeleteDirective(item)) {
-      if (index >= 0) items.splice(index, 1);
+    if (index < 0) items.push(withoutDirectives(item));
+    else items[index] = mergeTalos(items[index]!, item, `${path}[${name ?? ''}]`, problems);
+  }
+  return { ...left, items };
+}
+
+/** Applies the `$patch: delete` (and `key: $delete`) directives of `right` to `left`. */
+export function applyTalosDeletes(left: TreeNode, right: TreeNode, path: string, problems: TalosProblem[]): TreeNode {
+  if (left.kind === 'map' && right.kind === 'map') {
+    let entries: MapEntry[] = [...left.entries];
+    for (const entry of right.entries) {
+      if (entry.key === '$patch') continue;
+      const childPath = path === '' ? entry.key : `${path}.${entry.key}`;
+      const index = entries.findIndex((e) => e.key === entry.key);
+      if (isDeleteEntry(entry)) {
+        if (index >= 0) entries = entries.filter((_, i) => i !== index);
+        else problems.push({ message: `${childPath}: $patch: delete matches nothing`, pos: entry.keyPos });
+      } else if (index >= 0) {
+        entries[index] = {
+          ...entries[index]!,
+          value: applyTalosDeletes(entries[index]!.value, entry.value, childPath, problems),
+        };
+      }
+    }
+    return { ...left, entries };
+  }
+  if (path === ADMISSION_CONTROL_PATH && left.kind === 'seq' && right.kind === 'seq') {
+    let items = [...left.items];
+    for (const item of right.items) {
+      if (!isDeleteDirective(item)) continue;
+      const name = stringValue(getValue(item, 'name'));
+      const index = items.findIndex((existing) => stringValue(getValue(existing, 'name')) === name);
+      if (index >= 0) items = items.filter((_, i) => i !== index);
       else
         problems.push({
           message: `${path}: $patch: delete of ${JSON.stringify(name ?? '')} matches no entry`,
           pos: item.pos,
         });
-      continue;
     }
-    if (index < 0) items.push(withoutDirectives(item));
-    else items[index] = mergeTalos(items[index]!, item, `${path}[${name ?? ''}]`, problems);
+    return { ...left, items };
   }
-  return { ...left, items };
+  return left;
 }
 
 function documentIdentity(node: TreeNode): string | undefined {
@@ -231,7 +266,7 @@ export function applyTalosPatch(
       continue;
     }
     if (index < 0) documents.push(withoutDirectives(doc));
-    else documents[index] = mergeTalos(documents[index]!, doc, '', problems);
+    else documents[index] = mergeTalos(applyTalosDeletes(documents[index]!, doc, '', problems), doc, '', problems);
   }
   return { documents };
 }
