@@ -4,7 +4,7 @@
  */
 import type { Issue } from '../api/issue.ts';
 import type { LevelVersion } from '../api/level-version.ts';
-import { decodeNamespace, decodeWorkload, isPodBearing } from '../k8s/workloads.ts';
+import { applyApiServerDefaults, decodeNamespace, decodeWorkload, DefaultTargets, isPodBearing } from '../k8s/index.ts';
 import type { ObjectMeta, PodShape, PodSpec } from '../k8s/index.ts';
 import { evaluatePod } from '../policy/index.ts';
 import type { PodEvaluation } from '../policy/index.ts';
@@ -112,72 +112,5 @@ export function decodeManifest(raw: Readonly<Record<string, unknown>>): DecodedM
  * on Pods (not templates) with `hostNetwork: true` each container port's hostPort defaults to its containerPort.
  */
 export function applyDefaults(shape: PodShape, isPod: boolean): PodShape {
-  const spec = shape.spec;
-  let changed = false;
-  let volumes = spec.volumes;
-  if (volumes !== undefined && volumes.some((v) => !hasVolumeSource(v))) {
-    volumes = volumes.map((v) => (hasVolumeSource(v) ? v : { ...v, emptyDir: {} }));
-    changed = true;
-  }
-  let containers = spec.containers;
-  let initContainers = spec.initContainers;
-  if (isPod && spec.hostNetwork === true) {
-    const fix = (list: PodSpec['containers']): PodSpec['containers'] =>
-      list?.map((c) =>
-        c.ports?.some((p) => p.hostPort === undefined && p.containerPort !== undefined) === true
-          ? {
-              ...c,
-              ports: c.ports.map((p) =>
-                p.hostPort === undefined && p.containerPort !== undefined ? { ...p, hostPort: p.containerPort } : p,
-              ),
-            }
-          : c,
-      );
-    containers = fix(containers);
-    initContainers = fix(initContainers);
-    changed = true;
-  }
-  if (!changed) return shape;
-  const next: Record<string, unknown> = { ...spec };
-  if (volumes !== undefined) next['volumes'] = volumes;
-  if (containers !== undefined) next['containers'] = containers;
-  if (initContainers !== undefined) next['initContainers'] = initContainers;
-  return { metadata: shape.metadata, spec: next };
-}
-
-const SOURCE_KEYS = [
-  'awsElasticBlockStore',
-  'azureDisk',
-  'azureFile',
-  'cephfs',
-  'cinder',
-  'configMap',
-  'csi',
-  'downwardAPI',
-  'emptyDir',
-  'ephemeral',
-  'fc',
-  'flexVolume',
-  'flocker',
-  'gcePersistentDisk',
-  'gitRepo',
-  'glusterfs',
-  'hostPath',
-  'image',
-  'iscsi',
-  'nfs',
-  'persistentVolumeClaim',
-  'photonPersistentDisk',
-  'portworxVolume',
-  'projected',
-  'quobyte',
-  'rbd',
-  'scaleIO',
-  'secret',
-  'storageos',
-  'vsphereVolume',
-];
-
-function hasVolumeSource(volume: Readonly<Record<string, unknown>>): boolean {
-  return SOURCE_KEYS.some((k) => volume[k] !== undefined && volume[k] !== null);
+  return applyApiServerDefaults(shape, isPod ? DefaultTargets.pod : DefaultTargets.template);
 }

@@ -111,7 +111,7 @@ export async function* readDocuments(source: InputSource, options: ReadOptions):
       if ((c === 0x2d || c === 0x2e) && /^(?:---|\.\.\.)(?:[ \t]|$)/.test(line)) {
         if (c === 0x2d) {
           // `---` starts a new document; directives just before it stay with it.
-          if (chunk.hasContent && !chunk.lines.every(isDirectiveOrBlank)) yield* flush();
+          if (chunk.hasContent && (chunk.oversized || !chunk.lines.every(isDirectiveOrBlank))) yield* flush();
           if (chunk.lines.length === 0) chunk.startLine = lineNumber;
           push(line, oversizedLine);
           chunk.hasContent = true;
@@ -228,7 +228,8 @@ function isDirectiveOrBlank(line: string): boolean {
 }
 
 function formatBytes(n: number): string {
-  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n} bytes`;
+  if (n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  return n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`;
 }
 
 function messageOf(error: unknown): string {
