@@ -28,3 +28,24 @@ export {
 } from './admission.ts';
 export type { AdmissionDependencies } from './admission.ts';
 export { evaluatePodsInNamespace, exemptNamespaceWarning, LIST_PODS_FAILED, prioritizePods } from './namespace-flow.ts';
+export { createAdmission, evaluateOffline } from './create.ts';
+export type {
+  Admission,
+  CreateAdmissionOptions,
+  ModeVerdict,
+  OfflineInput,
+  OfflineVerdict,
+  ReviewOutcome,
+} from './create.ts';
+export { decodeAdmissionObject } from './decode-object.ts';
+export {
+  CountingMetrics,
+  errorLabels,
+  evaluationLabels,
+  exemptionLabels,
+  MetricHelp,
+  MetricNames,
+  metricPolicyVersion,
+} from './metrics.ts';
+export type { MetricSample } from './metrics.ts';
+export { goQuote } from './go-text.ts';
