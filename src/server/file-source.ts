@@ -1,7 +1,9 @@
 import { parseAllDocuments } from 'yaml';
 import type { Namespace } from '../k8s/namespace.ts';
 import type { ListedPod } from '../admission/types.ts';
-import { namespaceNotFound, toNamespace, type ClusterSource } from './namespace-source.ts';
+import { formatIssue } from '../api/issue.ts';
+import { decodeNamespace } from '../k8s/workloads.ts';
+import { namespaceNotFound, type ClusterSource } from './namespace-source.ts';
 import { watchFiles } from './file-watch.ts';
 import type { Logger } from './logger.ts';
 
@@ -31,20 +33,19 @@ export function parseNamespacesFile(text: string, file: string): Map<string, Nam
     if (value === null || value === undefined) return;
     const start = document.contents?.range[0];
     const add = (item: unknown, path: string): void => {
+      const decoded = decodeNamespace(item);
       const kind = typeof item === 'object' && item !== null ? (item as { readonly kind?: unknown }).kind : undefined;
-      if (kind !== 'Namespace') {
-        problems.push(`${where(start)}: ${path}: expected kind Namespace, got ${JSON.stringify(kind ?? null)}`);
-        return;
-      }
-      const namespace = toNamespace(item);
-      if (namespace === undefined) {
+      if (kind === undefined) problems.push(`${where(start)}: ${path}kind: required (expected Namespace)`);
+      for (const issue of decoded.issues) problems.push(`${where(start)}: ${path}${formatIssue(issue)}`);
+      const name = decoded.value.metadata.name;
+      if (name === undefined || name === '') {
         problems.push(`${where(start)}: ${path}metadata.name: required`);
         return;
       }
-      const name = namespace.metadata.name ?? '';
+      if (kind === undefined || decoded.issues.length > 0) return;
       if (namespaces.has(name))
         problems.push(`${where(start)}: ${path}metadata.name: duplicate namespace ${JSON.stringify(name)}`);
-      namespaces.set(name, namespace);
+      namespaces.set(name, { metadata: { name, labels: decoded.value.metadata.labels ?? {} } });
     };
     const kind = typeof value === 'object' ? (value as { readonly kind?: unknown }).kind : undefined;
     if (kind === 'List' || kind === 'NamespaceList') {
