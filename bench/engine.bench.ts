@@ -1,0 +1,231 @@
+/**
+ * Engine throughput: evaluations per second of our `evaluatePod` against upstream's evaluator (the Go oracle's bench
+ * mode), for three pods at restricted:latest and baseline:latest, in the same run. One evaluation = run the checks,
+ * aggregate, and render both strings; decoding is outside the loop on both sides.
+ *
+ * Usage: npm run bench -- engine [--quick] [--json]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseLevel, parseVersion, type LevelVersion } from '../src/api/index.ts';
+import { decodePod, type PodShape } from '../src/k8s/index.ts';
+import { evaluatePod } from '../src/policy/index.ts';
+import { compareAnswers, defaultRawPod, evaluateOurs } from '../conformance/lib/engine.ts';
+import { buildOracle, startOracle, type EvalRequest, type EvalResponse } from '../conformance/lib/oracle.ts';
+import { benchOutDir, machineInfo } from './lib/machine.ts';
+import { benchUpstream } from './lib/oracle.ts';
+import { formatMarkdownTable, formatTable, type Column } from './lib/table.ts';
+import { formatNs, formatRate, measure } from './lib/timing.ts';
+
+/** The seed's restricted-compliant Deployment (`example-workload`), as the Pod its template produces. */
+const restrictedPod = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'example-workload', namespace: 'default', labels: { app: 'example-workload' } },
+  spec: {
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      fsGroup: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    containers: [
+      {
+        name: 'example-workload',
+        image: 'ghcr.io/siderolabs/example-workload',
+        imagePullPolicy: 'Always',
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+        securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+      },
+    ],
+  },
+};
+
+/** The seed's `debug-container` DaemonSet pod template (fails baseline and restricted). */
+const daemonSetPod = {
+  metadata: { creationTimestamp: null, labels: { app: 'debug-container' } },
+  spec: {
+    containers: [
+      {
+        args: ['360000'],
+        command: ['/bin/sleep'],
+        image: 'ubuntu:latest',
+        imagePullPolicy: 'IfNotPresent',
+        name: 'debug-container',
+        resources: {},
+        securityContext: { privileged: true },
+        terminationMessagePath: '/dev/termination-log',
+        terminationMessagePolicy: 'File',
+      },
+    ],
+    dnsPolicy: 'ClusterFirstWithHostNet',
+    hostIPC: true,
+    hostPID: true,
+    hostNetwork: true,
+    restartPolicy: 'Always',
+    schedulerName: 'default-scheduler',
+    securityContext: {},
+    terminationGracePeriodSeconds: 30,
+  },
+};
+
+/** Ten restricted-compliant containers with ports, probes and lifecycle hooks, and a few volumes. */
+const tenContainerPod = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: {
+    name: 'ten-containers',
+    annotations: { 'container.apparmor.security.beta.kubernetes.io/c0': 'runtime/default' },
+  },
+  spec: {
+    securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+    volumes: [
+      { name: 'config', configMap: { name: 'app-config' } },
+      { name: 'cache', emptyDir: {} },
+      { name: 'token', projected: { sources: [] } },
+    ],
+    initContainers: [],
+    containers: Array.from({ length: 10 }, (_, i) => ({
+      name: `c${String(i)}`,
+      image: `registry.example/app-${String(i)}:1.0`,
+      ports: [{ containerPort: 8080 + i, name: 'http' }],
+      livenessProbe: { httpGet: { path: '/healthz', port: 8080 + i } },
+      readinessProbe: { tcpSocket: { port: 8080 + i } },
+      lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'], add: i % 3 === 0 ? ['NET_BIND_SERVICE'] : [] },
+        readOnlyRootFilesystem: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+    })),
+  },
+};
+
+const pods: readonly { readonly name: string; readonly raw: unknown }[] = [
+  { name: 'restricted-compliant pod', raw: restrictedPod },
+  { name: 'seed DaemonSet pod', raw: daemonSetPod },
+  { name: '10-container pod', raw: tenContainerPod },
+];
+const levelVersions = ['restricted:latest', 'baseline:latest'] as const;
+
+interface Case {
+  readonly label: string;
+  readonly request: EvalRequest;
+  readonly lv: LevelVersion;
+  readonly pod: PodShape;
+}
+
+function buildCases(): Case[] {
+  const cases: Case[] = [];
+  for (const { name, raw } of pods) {
+    const defaulted = defaultRawPod(raw);
+    const decoded = decodePod(defaulted);
+    if (decoded.issues.length > 0) throw new Error(`${name}: ${JSON.stringify(decoded.issues)}`);
+    for (const text of levelVersions) {
+      const [levelText, versionText] = text.split(':') as [string, string];
+      const level = parseLevel(levelText);
+      const version = parseVersion(versionText);
+      if (!level.ok || !version.ok) throw new Error(`bad level:version ${text}`);
+      cases.push({
+        label: `${name} @ ${text}`,
+        request: { id: cases.length, level: levelText, version: versionText, pod: defaulted },
+        lv: { level: level.value, version: version.value },
+        pod: decoded.value,
+      });
+    }
+  }
+  return cases;
+}
+
+/** Both sides must give the same verdict on what we time, or the ratio means nothing. */
+async function checkAgreement(cases: readonly Case[], binary: string): Promise<EvalResponse[]> {
+  const oracle = startOracle<EvalRequest, EvalResponse>('eval', { binary });
+  try {
+    const upstream = await oracle.send(cases.map((c) => c.request));
+    cases.forEach((c, i) => {
+      const diff = compareAnswers(evaluateOurs(c.request), upstream[i]!);
+      if (diff !== undefined) throw new Error(`${c.label}: our answer differs from upstream (${diff})`);
+    });
+    return upstream;
+  } finally {
+    await oracle.close();
+  }
+}
+
+let sink = 0;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    strict: false,
+  });
+  const quick = values.quick === true;
+  const binary = buildOracle();
+  const cases = buildCases();
+  const verdicts = await checkAgreement(cases, binary);
+
+  const ours = cases.map((c) =>
+    measure(
+      (n) => {
+        for (let i = 0; i < n; i++) sink += evaluatePod(c.lv, c.pod.metadata, c.pod.spec).forbiddenDetail.length;
+      },
+      quick ? { warmupMs: 100, sampleMs: 200, samples: 3 } : { warmupMs: 300, sampleMs: 700, samples: 3 },
+    ),
+  );
+  const upstream = await benchUpstream(
+    cases.map((c) => c.request),
+    { binary, benchtime: quick ? '600ms' : '2s', warmup: quick ? '100ms' : '300ms' },
+  );
+
+  const columns: Column[] = [
+    { header: 'case' },
+    { header: 'verdict' },
+    { header: 'ours ops/s', align: 'right' },
+    { header: 'ours ns/op', align: 'right' },
+    { header: 'upstream ops/s', align: 'right' },
+    { header: 'upstream ns/op', align: 'right' },
+    { header: 'ours/upstream', align: 'right' },
+  ];
+  const rows = cases.map((c, i) => {
+    const v = verdicts[i]!;
+    const verdict = v.error !== undefined ? 'error' : v.allowed ? 'allowed' : `denied (${String(v.reasons.length)})`;
+    const o = ours[i]!;
+    const u = upstream[i]!;
+    return [
+      c.label,
+      verdict,
+      formatRate(o.opsPerSec),
+      formatNs(o.nsPerOp),
+      formatRate(u.opsPerSec),
+      formatNs(u.nsPerOp),
+      (o.opsPerSec / u.opsPerSec).toFixed(2),
+    ];
+  });
+  process.stdout.write(`${formatTable(columns, rows)}\n`);
+  const worst = Math.min(...cases.map((_, i) => ours[i]!.opsPerSec / upstream[i]!.opsPerSec));
+  process.stdout.write(`lowest ratio: ${worst.toFixed(2)} (target >= 1.00)${worst < 1 ? '  BELOW TARGET' : ''}\n`);
+
+  const out = benchOutDir();
+  mkdirSync(out, { recursive: true });
+  const result = {
+    benchmark: 'engine',
+    machine: machineInfo(),
+    quick,
+    cases: cases.map((c, i) => ({
+      case: c.label,
+      ours: ours[i],
+      upstream: upstream[i],
+      ratio: ours[i]!.opsPerSec / upstream[i]!.opsPerSec,
+    })),
+    markdown: formatMarkdownTable(columns, rows),
+  };
+  writeFileSync(join(out, 'engine.json'), `${JSON.stringify(result, null, 2)}\n`);
+  if (values.json === true) process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (sink === -1) process.stdout.write('\n');
+}
+
+await main();

@@ -1,0 +1,39 @@
+/** Runs pods through the Go oracle's `bench` mode (upstream's evaluator in a Go benchmark loop). */
+import { startOracle, type BenchResponse, type EvalRequest } from '../../conformance/lib/oracle.ts';
+
+export interface OracleBenchOptions {
+  /** Measured time per pod, e.g. `1s`. Default `1s`. */
+  readonly benchtime?: string;
+  /** Warm-up per pod. Default `300ms`. */
+  readonly warmup?: string;
+  /** The oracle binary; default: build it (or `PSA_ORACLE`). */
+  readonly binary?: string;
+}
+
+export interface OracleBenchResult {
+  readonly id: number | string;
+  readonly iterations: number;
+  readonly nsPerOp: number;
+  readonly opsPerSec: number;
+}
+
+/** Benchmarks each request in upstream's evaluator (one at a time, in order) and returns its ns/op. */
+export async function benchUpstream(
+  requests: readonly EvalRequest[],
+  options: OracleBenchOptions = {},
+): Promise<OracleBenchResult[]> {
+  const args = ['-benchtime', options.benchtime ?? '1s', '-warmup', options.warmup ?? '300ms'];
+  const client = startOracle<EvalRequest, BenchResponse>('bench', {
+    args,
+    ...(options.binary === undefined ? {} : { binary: options.binary }),
+  });
+  try {
+    const answers = await client.send(requests);
+    return answers.map((a) => {
+      if (a.error !== undefined) throw new Error(`oracle bench: request ${String(a.id)}: ${a.error}`);
+      return { id: a.id, iterations: a.iterations, nsPerOp: a.nsPerOp, opsPerSec: a.opsPerSec };
+    });
+  } finally {
+    await client.close();
+  }
+}
