@@ -101,6 +101,8 @@ export interface CheckSummary {
   readonly workloads: number;
   readonly namespaces: number;
   readonly skipped: number;
+  /** Configuration documents (PodSecurityConfiguration, Talos machine configs, ...): read with --config, not checked. */
+  readonly configurations: number;
   readonly skippedKinds: ReadonlyMap<string, number>;
   readonly refused: number;
   readonly warned: number;

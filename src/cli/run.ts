@@ -2,7 +2,7 @@
 import type { CliIo, CommandRunner } from '../process-io.ts';
 import { UsageError } from './args.ts';
 import { runCheckCommand } from './commands/check.ts';
-// import { runConfigCommand } from './commands/config.ts';
+import { runConfigCommand } from './commands/config.ts';
 import { runExplainCommand } from './commands/explain.ts';
 import { runFixCommand } from './commands/fix.ts';
 import { runNamespaceCommand } from './commands/namespace.ts';
@@ -14,7 +14,7 @@ const COMMANDS: Readonly<Record<string, CommandRunner>> = {
   explain: runExplainCommand,
   fix: runFixCommand,
   namespace: runNamespaceCommand,
-  // config: runConfigCommand,
+  config: runConfigCommand,
   version: runVersionCommand,
 };
 

@@ -175,6 +175,7 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo): Promi
     workloads: 0,
     namespaces: 0,
     skipped: 0,
+    configurations: 0,
     refused: 0,
     warned: 0,
     audited: 0,
@@ -196,8 +197,11 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo): Promi
         problem(item.problem);
         break;
       case 'skipped':
-        counts.skipped++;
-        skippedKinds.set(item.kind, (skippedKinds.get(item.kind) ?? 0) + 1);
+        if (item.reason === 'configuration') counts.configurations++;
+        else {
+          counts.skipped++;
+          skippedKinds.set(item.kind, (skippedKinds.get(item.kind) ?? 0) + 1);
+        }
         reporter.skipped(item);
         break;
       case 'namespace': {

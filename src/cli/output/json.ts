@@ -86,6 +86,7 @@ export function createJsonReporter(write: Write): Reporter {
       });
     },
     skipped(s: SkippedObject) {
+      if (s.reason === 'configuration') return;
       skipped.set(s.kind, (skipped.get(s.kind) ?? 0) + 1);
     },
     problem(p: InputProblem) {
@@ -105,6 +106,7 @@ export function createJsonReporter(write: Write): Reporter {
         workloads: s.workloads,
         namespaces: s.namespaces,
         skipped: s.skipped,
+        configurations: s.configurations,
         exempt: s.exempt,
         refused: s.refused,
         warned: s.warned,

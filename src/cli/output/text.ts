@@ -97,6 +97,11 @@ export function summaryLine(s: CheckSummary): string {
     const kinds = [...s.skippedKinds].map(([k, n]) => `${k}: ${n}`).join(', ');
     parts.push(`skipped ${plural(s.skipped, 'other object', 'other objects')} (${kinds})`);
   }
+  if (s.configurations > 0) {
+    parts.push(
+      `${plural(s.configurations, 'configuration document', 'configuration documents')} not checked (use --config)`,
+    );
+  }
   if (s.exempt > 0) parts.push(`${s.exempt} exempt`);
   return `${parts.join('; ')}.`;
 }
