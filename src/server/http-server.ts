@@ -257,6 +257,9 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
         return 503;
       }
       if (outcome.kind === 'error') {
+        const fields = { status: outcome.status, err: outcome.message, detail: outcome.detail };
+        if (outcome.status >= 500) logger.error(fields, 'admission request failed');
+        else logger.debug(fields, 'admission request rejected');
         sendPlainError(res, outcome.status, outcome.message);
         return outcome.status;
       }

@@ -1,19 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LevelVersion } from '../api/level-version.ts';
 import type { Mode } from '../api/labels.ts';
+import type { Version } from '../api/version.ts';
+import { DEFAULT_SERVER_VERSION } from '../admission/admission.ts';
+import { errorLabels, evaluationLabels, exemptionLabels, MetricHelp, MetricNames } from '../admission/metrics.ts';
 import type { Decision, MetricAttributes, MetricsRecorder } from '../admission/types.ts';
-
-/**
- * The Kubernetes minor version this server reports itself as when labelling `policy_version`: numbered versions above
- * it are labelled `future`, as upstream does with its build version. We report the newest policy version we implement.
- */
-export const SERVER_MINOR_VERSION = 37;
-
-/** Upstream's `policy_version` label: `latest` for latest or privileged, `v1.N` up to the server's version, else `future`. */
-export function policyVersionLabel(policy: LevelVersion, serverMinor: number = SERVER_MINOR_VERSION): string {
-  if (policy.version.latest || policy.level === 'privileged') return 'latest';
-  return policy.version.minor <= serverMinor ? policy.version.text : 'future';
-}
 
 /** The webhook's Prometheus registry: upstream's three counters, our transport metrics and process metrics. */
 export interface ServerMetrics {
@@ -25,25 +16,32 @@ export interface ServerMetrics {
   setInFlight(count: number): void;
 }
 
-export function createServerMetrics(options: { readonly processMetrics?: boolean } = {}): ServerMetrics {
+/**
+ * `serverVersion` is what `policy_version` labels compare with (numbered versions above it are `future`); it defaults to
+ * the newest policy version we implement, where upstream uses its build version.
+ */
+export function createServerMetrics(
+  options: { readonly processMetrics?: boolean; readonly serverVersion?: Version } = {},
+): ServerMetrics {
+  const serverVersion = options.serverVersion ?? DEFAULT_SERVER_VERSION;
   const registry = new Registry();
   const registers = [registry];
   // Upstream's counters: exact names, HELP texts (with the ALPHA stability marker) and label sets.
   const evaluations = new Counter({
-    name: 'pod_security_evaluations_total',
-    help: '[ALPHA] Number of policy evaluations that occurred, not counting ignored or exempt requests.',
+    name: MetricNames.evaluations,
+    help: `[ALPHA] ${MetricHelp.evaluations}`,
     labelNames: ['decision', 'mode', 'policy_level', 'policy_version', 'request_operation', 'resource', 'subresource'],
     registers,
   });
   const exemptions = new Counter({
-    name: 'pod_security_exemptions_total',
-    help: '[ALPHA] Number of exempt requests, not counting ignored or out of scope requests.',
+    name: MetricNames.exemptions,
+    help: `[ALPHA] ${MetricHelp.exemptions}`,
     labelNames: ['request_operation', 'resource', 'subresource'],
     registers,
   });
   const errors = new Counter({
-    name: 'pod_security_errors_total',
-    help: '[ALPHA] Number of errors preventing normal evaluation. Non-fatal errors may result in the latest restricted profile being used for evaluation.',
+    name: MetricNames.errors,
+    help: `[ALPHA] ${MetricHelp.errors}`,
     labelNames: ['fatal', 'request_operation', 'resource', 'subresource'],
     registers,
   });
@@ -90,32 +88,16 @@ export function createServerMetrics(options: { readonly processMetrics?: boolean
   });
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
+  // Labels are passed in alphabetical order: prom-client writes them in insertion order, upstream sorts them.
   const recorder: MetricsRecorder = {
     recordEvaluation(decision: Decision, policy: LevelVersion, mode: Mode, attributes: MetricAttributes) {
-      evaluations.inc({
-        decision,
-        mode,
-        policy_level: policy.level,
-        policy_version: policyVersionLabel(policy),
-        request_operation: attributes.operation,
-        resource: attributes.resource,
-        subresource: attributes.subresource,
-      });
+      evaluations.inc(evaluationLabels(decision, policy, mode, attributes, serverVersion));
     },
     recordExemption(attributes: MetricAttributes) {
-      exemptions.inc({
-        request_operation: attributes.operation,
-        resource: attributes.resource,
-        subresource: attributes.subresource,
-      });
+      exemptions.inc(exemptionLabels(attributes));
     },
     recordError(fatal: boolean, attributes: MetricAttributes) {
-      errors.inc({
-        fatal: fatal ? 'true' : 'false',
-        request_operation: attributes.operation,
-        resource: attributes.resource,
-        subresource: attributes.subresource,
-      });
+      errors.inc(errorLabels(fatal, attributes));
     },
   };
 

@@ -28,6 +28,6 @@ export type ReviewOutcome =
   /** HTTP 200 with `body` (the encoded AdmissionReview, trailing newline included). */
   | { readonly kind: 'reviewed'; readonly body: string; readonly summary: DecisionSummary }
   /** A transport error answered as plain text (`message` without the trailing newline). */
-  | { readonly kind: 'error'; readonly status: number; readonly message: string };
+  | { readonly kind: 'error'; readonly status: number; readonly message: string; readonly detail?: string };
 
 export type ReviewHandler = (body: string, context: ReviewContext) => Promise<ReviewOutcome>;
