@@ -569,8 +569,8 @@ export function goJsonString(s: string): string {
         i++;
         continue;
       }
-      rep = '\\ufffd';
-    } else if (c >= 0xdc00 && c <= 0xdfff) rep = '\\ufffd';
+      rep = '\ufffd'; // Go's decoder already turned the lone surrogate into U+FFFD, written literally
+    } else if (c >= 0xdc00 && c <= 0xdfff) rep = '\ufffd';
     if (rep === undefined) continue;
     out += s.slice(start, i) + rep;
     start = i + 1;

@@ -1,0 +1,620 @@
+/**
+ * Admission differential: our `createAdmission().admitReview(body)` against upstream's admission library driven the
+ * way its webhook drives it (the Go oracle's `admission` mode). Each case is a whole AdmissionReview body plus the
+ * configuration, the namespaces the lookup serves and the pods the lister returns. We compare the HTTP status, the
+ * exact response bytes (the echoed request included) and every metric increment. Any difference fails the run.
+ *
+ * Generated: every pod-template kind and other kinds, pods (CREATE/UPDATE, significant or not, subresources),
+ * namespaces (label validation, tightening over sets of existing pods, exempt-namespace warnings), valid and invalid
+ * labels, username/namespace/runtimeClass exemptions, lookup and list failures, several configurations, plus a few
+ * deterministic cases (the 3000-pod cap).
+ *
+ * Usage: node --import tsx conformance/admission.conformance.ts [--cases N] [--seed S]
+ */
+import fc from 'fast-check';
+import { createAdmission, CountingMetrics } from '../src/admission/index.ts';
+import type { AdmissionSettings, ListedPod, MetricSample } from '../src/admission/index.ts';
+import { parseLevel, parseVersion } from '../src/api/index.ts';
+import type { LevelVersion } from '../src/api/index.ts';
+import { decodeObjectMeta, decodePodSpec } from '../src/k8s/decode-pod.ts';
+import type { Namespace } from '../src/k8s/namespace.ts';
+import { type JsonObject, podInMood } from './arbitraries.ts';
+import { parseSuiteArgs, randomSeed, UsageError } from './lib/args.ts';
+import { buildOracle, startOracle } from './lib/oracle.ts';
+
+const DEFAULT_CASES = 5_000;
+const CHUNK = 1_000;
+const SHOW = 3;
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Inputs shared by both sides
+
+interface ConfigSpec {
+  readonly name: string;
+  readonly defaults: Readonly<Record<string, string>>;
+  readonly exemptions: {
+    readonly usernames: string[];
+    readonly namespaces: string[];
+    readonly runtimeClasses: string[];
+  };
+}
+
+const CONFIGS: readonly ConfigSpec[] = [
+  {
+    name: 'default',
+    defaults: {},
+    exemptions: { usernames: [], namespaces: [], runtimeClasses: [] },
+  },
+  {
+    name: 'talos',
+    defaults: { enforce: 'baseline', audit: 'restricted', warn: 'restricted' },
+    exemptions: { usernames: [], namespaces: ['kube-system'], runtimeClasses: [] },
+  },
+  {
+    name: 'mixed',
+    defaults: {
+      enforce: 'restricted',
+      'enforce-version': 'v1.25',
+      audit: 'baseline',
+      'audit-version': 'v1.30',
+      warn: 'restricted',
+      'warn-version': 'latest',
+    },
+    exemptions: {
+      usernames: ['system:serviceaccount:kube-system:replicaset-controller', 'alice'],
+      namespaces: ['exempt-ns', 'kube-system'],
+      runtimeClasses: ['kata', 'gvisor'],
+    },
+  },
+  {
+    name: 'future',
+    defaults: {
+      enforce: 'privileged',
+      warn: 'baseline',
+      'warn-version': 'v1.99',
+      audit: 'restricted',
+      'audit-version': 'v1.38',
+    },
+    exemptions: { usernames: ['bob'], namespaces: ['exempt-ns'], runtimeClasses: ['kata'] },
+  },
+];
+
+function configText(c: ConfigSpec): string {
+  return JSON.stringify({
+    apiVersion: 'pod-security.admission.config.k8s.io/v1',
+    kind: 'PodSecurityConfiguration',
+    defaults: c.defaults,
+    exemptions: c.exemptions,
+  });
+}
+
+function toSettings(c: ConfigSpec): AdmissionSettings {
+  const lv = (mode: string): LevelVersion => ({
+    level: parseLevel(c.defaults[mode] ?? 'privileged').value,
+    version: parseVersion(c.defaults[`${mode}-version`] ?? 'latest').value,
+  });
+  return { defaults: { enforce: lv('enforce'), audit: lv('audit'), warn: lv('warn') }, exemptions: c.exemptions };
+}
+
+/** One line for the oracle's `admission` mode (and everything our side needs). */
+interface AdmissionCase {
+  readonly id: number;
+  readonly config: string;
+  readonly configIndex: number;
+  readonly namespaces: readonly JsonObject[];
+  readonly namespaceError?: string;
+  readonly pods: readonly JsonObject[];
+  readonly podListError?: string;
+  readonly body: string;
+}
+
+interface OracleAnswer {
+  readonly id: number;
+  readonly httpStatus: number;
+  readonly body: string;
+  readonly metrics: readonly MetricSample[];
+  readonly error?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Generators
+
+const LEVEL_VALUES = ['privileged', 'baseline', 'restricted', '', 'Restricted', 'bogus'];
+const VERSION_VALUES = ['latest', 'v1.0', 'v1.22', 'v1.25', 'v1.35', 'v1.37', 'v1.38', 'v1.99', 'v1.01', '', 'v2.0'];
+const LABEL_KEYS = ['enforce', 'enforce-version', 'audit', 'audit-version', 'warn', 'warn-version'];
+
+const labelValue = (key: string): fc.Arbitrary<string> =>
+  key.endsWith('-version')
+    ? fc.oneof(
+        { arbitrary: fc.constantFrom(...VERSION_VALUES.slice(0, 8)), weight: 8 },
+        { arbitrary: fc.constantFrom(...VERSION_VALUES), weight: 1 },
+      )
+    : fc.oneof(
+        { arbitrary: fc.constantFrom(...LEVEL_VALUES.slice(0, 3)), weight: 10 },
+        { arbitrary: fc.constantFrom(...LEVEL_VALUES), weight: 1 },
+      );
+
+const psaLabels: fc.Arbitrary<Record<string, string>> = fc
+  .subarray(LABEL_KEYS)
+  .chain((keys) =>
+    fc.tuple(...keys.map((k) => labelValue(k).map((v) => [`pod-security.kubernetes.io/${k}`, v] as const))),
+  )
+  .chain((entries) =>
+    fc
+      .boolean()
+      .map((extra) => ({ ...(extra ? { 'kubernetes.io/metadata.name': 'x' } : {}), ...Object.fromEntries(entries) })),
+  );
+
+const NAMESPACE_NAMES = ['default', 'test', 'exempt-ns', 'kube-system'];
+const namespaceName = fc.constantFrom(...NAMESPACE_NAMES);
+
+const username = fc.constantFrom(
+  '',
+  'alice',
+  'bob',
+  'system:serviceaccount:kube-system:replicaset-controller',
+  'carol',
+);
+
+/** Pods in the tame moods (the wild mood sets several wrongly typed fields at once, whose Go error order we skip). */
+const pod: fc.Arbitrary<JsonObject> = fc
+  .oneof(
+    { arbitrary: podInMood('restricted'), weight: 4 },
+    { arbitrary: podInMood('baseline'), weight: 4 },
+    { arbitrary: podInMood('wild'), weight: 1 },
+  )
+  .chain((p) =>
+    fc
+      .record({
+        name: fc.constantFrom('web', 'db', 'pod-a', 'pod-b', 'Zed', 'émile'),
+        rc: fc.constantFrom(undefined, 'kata', 'runc'),
+      })
+      .map(({ name, rc }) => {
+        const metadata = { ...(p['metadata'] as JsonObject), name };
+        const spec = { ...(p['spec'] as JsonObject) };
+        if (rc !== undefined) spec['runtimeClassName'] = rc;
+        return { ...p, metadata, spec };
+      }),
+  );
+
+/** One wrongly typed field Pod Security reads (upstream fails the decode with a precise error). */
+const badField: fc.Arbitrary<(p: JsonObject) => JsonObject> = fc.constantFrom(
+  (p: JsonObject) => ({ ...p, spec: { ...(p['spec'] as JsonObject), hostNetwork: 'yes' } }),
+  (p: JsonObject) => ({
+    ...p,
+    spec: { ...(p['spec'] as JsonObject), containers: [{ name: 'c', securityContext: { privileged: 1 } }] },
+  }),
+  (p: JsonObject) => ({ ...p, spec: { ...(p['spec'] as JsonObject), ephemeralContainers: [{ name: 7 }] } }),
+  (p: JsonObject) => ({ ...p, metadata: { name: 'x', labels: { a: 1 } } }),
+  (p: JsonObject) => ({ ...p, spec: { ...(p['spec'] as JsonObject), volumes: [{ name: 'v', hostPath: 'x' }] } }),
+  (p: JsonObject) => ({ ...p, spec: { ...(p['spec'] as JsonObject), securityContext: { runAsUser: 1.5 } } }),
+  (p: JsonObject) => ({ ...p, spec: 'nope' }),
+);
+
+const CONTROLLERS: readonly { group: string; resource: string; kind: string; wrap: (t: JsonObject) => JsonObject }[] = [
+  { group: 'apps', resource: 'deployments', kind: 'Deployment', wrap: (t) => ({ spec: { template: t } }) },
+  { group: 'apps', resource: 'replicasets', kind: 'ReplicaSet', wrap: (t) => ({ spec: { template: t } }) },
+  { group: 'apps', resource: 'statefulsets', kind: 'StatefulSet', wrap: (t) => ({ spec: { template: t } }) },
+  { group: 'apps', resource: 'daemonsets', kind: 'DaemonSet', wrap: (t) => ({ spec: { template: t } }) },
+  { group: 'batch', resource: 'jobs', kind: 'Job', wrap: (t) => ({ spec: { template: t } }) },
+  {
+    group: 'batch',
+    resource: 'cronjobs',
+    kind: 'CronJob',
+    wrap: (t) => ({ spec: { jobTemplate: { spec: { template: t } } } }),
+  },
+  {
+    group: '',
+    resource: 'replicationcontrollers',
+    kind: 'ReplicationController',
+    wrap: (t) => ({ spec: { template: t } }),
+  },
+  { group: '', resource: 'podtemplates', kind: 'PodTemplate', wrap: (t) => ({ template: t }) },
+  { group: '', resource: 'configmaps', kind: 'ConfigMap', wrap: () => ({ data: { a: 'b' } }) },
+  { group: 'example.com', resource: 'foos', kind: 'Foo', wrap: (t) => ({ spec: { template: t } }) },
+];
+
+function template(p: JsonObject): JsonObject {
+  return { metadata: p['metadata'] as JsonObject, spec: p['spec'] as JsonObject };
+}
+
+interface Shape {
+  readonly request: JsonObject;
+  readonly namespaces: readonly JsonObject[];
+  readonly pods: readonly JsonObject[];
+  readonly namespaceError?: string;
+  readonly podListError?: string;
+}
+
+const podRequest: fc.Arbitrary<Shape> = fc
+  .record({
+    ns: namespaceName,
+    labels: psaLabels,
+    user: username,
+    op: fc.constantFrom('CREATE', 'CREATE', 'UPDATE'),
+    sub: fc.oneof(
+      { arbitrary: fc.constant(''), weight: 8 },
+      { arbitrary: fc.constantFrom('ephemeralcontainers', 'status', 'exec', 'resize', 'binding', 'foo'), weight: 2 },
+    ),
+    pod,
+    change: fc.constantFrom('none', 'image', 'count', 'ephemeral', 'labels'),
+    bad: fc.option(badField, { freq: 12 }),
+    lookupError: fc.oneof(
+      { arbitrary: fc.constant(undefined), weight: 15 },
+      { arbitrary: fc.constant('connection refused'), weight: 1 },
+    ),
+    missingNs: fc.oneof({ arbitrary: fc.constant(false), weight: 15 }, { arbitrary: fc.constant(true), weight: 1 }),
+    nullObject: fc.oneof({ arbitrary: fc.constant(false), weight: 30 }, { arbitrary: fc.constant(true), weight: 1 }),
+  })
+  .map(({ ns, labels, user, op, sub, pod: p, change, bad, lookupError, missingNs, nullObject }) => {
+    const object = bad === null ? p : bad(p);
+    let old: JsonObject | undefined;
+    if (op === 'UPDATE') {
+      const spec = { ...(p['spec'] as JsonObject) };
+      const containers = Array.isArray(spec['containers']) ? (spec['containers'] as JsonObject[]) : [];
+      if (change === 'image' && containers.length > 0)
+        spec['containers'] = [{ ...containers[0], image: 'old:1' }, ...containers.slice(1)];
+      else if (change === 'count') spec['containers'] = [...containers, { name: 'extra', image: 'x' }];
+      else if (change === 'ephemeral') spec['ephemeralContainers'] = [];
+      old = {
+        ...p,
+        metadata: { ...(p['metadata'] as JsonObject), labels: change === 'labels' ? { other: 'x' } : { app: 'demo' } },
+        spec,
+      };
+    }
+    const request: JsonObject = {
+      uid: `uid-${ns}`,
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      resource: { group: '', version: 'v1', resource: 'pods' },
+      ...(sub === '' ? {} : { subResource: sub, requestSubResource: sub }),
+      name: (p['metadata'] as JsonObject)['name'] ?? '',
+      namespace: ns,
+      operation: op,
+      userInfo: { username: user, groups: ['system:authenticated'] },
+      object: nullObject ? null : object,
+      ...(old === undefined ? {} : { oldObject: old }),
+      dryRun: false,
+    };
+    return {
+      request,
+      namespaces: missingNs ? [] : [{ metadata: { name: ns, labels } }],
+      pods: [],
+      ...(lookupError === undefined ? {} : { namespaceError: lookupError }),
+    };
+  });
+
+const controllerRequest: fc.Arbitrary<Shape> = fc
+  .record({
+    ns: namespaceName,
+    labels: psaLabels,
+    user: username,
+    op: fc.constantFrom('CREATE', 'UPDATE'),
+    sub: fc.oneof(
+      { arbitrary: fc.constant(''), weight: 10 },
+      { arbitrary: fc.constantFrom('status', 'scale'), weight: 1 },
+    ),
+    controller: fc.constantFrom(...CONTROLLERS),
+    pod,
+    bad: fc.option(badField, { freq: 12 }),
+    nullTemplate: fc.oneof({ arbitrary: fc.constant(false), weight: 12 }, { arbitrary: fc.constant(true), weight: 1 }),
+    lookupError: fc.oneof(
+      { arbitrary: fc.constant(undefined), weight: 15 },
+      { arbitrary: fc.constant('connection refused'), weight: 1 },
+    ),
+  })
+  .map(({ ns, labels, user, op, sub, controller, pod: p, bad, nullTemplate, lookupError }) => {
+    const t = template(bad === null ? p : bad(p));
+    const body =
+      nullTemplate && controller.kind === 'ReplicationController' ? { spec: { replicas: 1 } } : controller.wrap(t);
+    const apiVersion = controller.group === '' ? 'v1' : `${controller.group}/v1`;
+    const object = { apiVersion, kind: controller.kind, metadata: { name: 'ctrl', namespace: ns }, ...body };
+    const request: JsonObject = {
+      uid: 'uid-ctrl',
+      kind: { group: controller.group, version: 'v1', kind: controller.kind },
+      resource: { group: controller.group, version: 'v1', resource: controller.resource },
+      ...(sub === '' ? {} : { subResource: sub, requestSubResource: sub }),
+      name: 'ctrl',
+      namespace: ns,
+      operation: op,
+      userInfo: { username: user },
+      object,
+      ...(op === 'UPDATE' ? { oldObject: object } : {}),
+    };
+    return {
+      request,
+      namespaces: [{ metadata: { name: ns, labels } }],
+      pods: [],
+      ...(lookupError === undefined ? {} : { namespaceError: lookupError }),
+    };
+  });
+
+const existingPod: fc.Arbitrary<JsonObject> = fc
+  .record({
+    p: pod,
+    owner: fc.constantFrom(undefined, 'rs-1', 'rs-2', 'ds-1'),
+    name: fc.constantFrom('a', 'b', 'c', 'web-1', 'web-2', 'Zed', 'émile', ''),
+  })
+  .map(({ p, owner, name }) => {
+    const metadata: Record<string, unknown> = { ...(p['metadata'] as JsonObject), name };
+    if (owner !== undefined)
+      metadata['ownerReferences'] = [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner, uid: owner, controller: true },
+      ];
+    return { ...p, metadata } as JsonObject;
+  })
+  // Existing pods come from the API server: keep only well-typed ones.
+  .filter((p) => decodeObjectMeta(p['metadata']).issues.length === 0 && decodePodSpec(p['spec']).issues.length === 0);
+
+const namespaceRequest: fc.Arbitrary<Shape> = fc
+  .record({
+    ns: namespaceName,
+    oldLabels: psaLabels,
+    newLabels: psaLabels,
+    op: fc.constantFrom('CREATE', 'UPDATE', 'UPDATE', 'UPDATE'),
+    sub: fc.oneof(
+      { arbitrary: fc.constant(''), weight: 12 },
+      { arbitrary: fc.constantFrom('status', 'finalize'), weight: 1 },
+    ),
+    pods: fc.array(existingPod, { maxLength: 8 }),
+    sameLabels: fc.boolean(),
+    podListError: fc.oneof(
+      { arbitrary: fc.constant(undefined), weight: 15 },
+      { arbitrary: fc.constant('the server is unavailable'), weight: 1 },
+    ),
+  })
+  .map(({ ns, oldLabels, newLabels, op, sub, pods, sameLabels, podListError }) => {
+    const labels = sameLabels ? oldLabels : newLabels;
+    const object = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } };
+    const request: JsonObject = {
+      uid: 'uid-ns',
+      kind: { group: '', version: 'v1', kind: 'Namespace' },
+      resource: { group: '', version: 'v1', resource: 'namespaces' },
+      ...(sub === '' ? {} : { subResource: sub, requestSubResource: sub }),
+      name: ns,
+      namespace: ns,
+      operation: op,
+      userInfo: { username: 'admin' },
+      object,
+      ...(op === 'UPDATE'
+        ? { oldObject: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: oldLabels } } }
+        : {}),
+    };
+    return { request, namespaces: [], pods, ...(podListError === undefined ? {} : { podListError }) };
+  });
+
+/** Bodies as text: mostly plain JSON, sometimes pretty-printed (whitespace inside the echoed object) or odd. */
+const caseArb: fc.Arbitrary<{ shape: Shape; configIndex: number; style: number }> = fc.record({
+  shape: fc.oneof(
+    { arbitrary: podRequest, weight: 5 },
+    { arbitrary: controllerRequest, weight: 4 },
+    { arbitrary: namespaceRequest, weight: 3 },
+  ),
+  configIndex: fc.integer({ min: 0, max: CONFIGS.length - 1 }),
+  style: fc.integer({ min: 0, max: 9 }),
+});
+
+function renderBody(request: JsonObject, style: number): string {
+  if (style === 0)
+    return JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }, null, 2);
+  if (style === 1) return JSON.stringify({ request });
+  if (style === 2) return JSON.stringify({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1beta1', request });
+  return JSON.stringify({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', request });
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Our side
+
+function notFound(name: string): Error {
+  return new Error(`namespaces ${JSON.stringify(name)} not found`);
+}
+
+async function runOurs(c: AdmissionCase): Promise<OracleAnswer> {
+  const config = CONFIGS[c.configIndex]!;
+  const metrics = new CountingMetrics(parseVersion('v1.37').value);
+  const byName = new Map<string, Namespace>();
+  for (const raw of c.namespaces) {
+    const meta = decodeObjectMeta(raw['metadata']).value;
+    byName.set(meta.name ?? '', { metadata: meta });
+  }
+  const listed: ListedPod[] = c.pods.map((p) => ({
+    metadata: decodeObjectMeta(p['metadata']).value,
+    spec: decodePodSpec(p['spec']).value,
+  }));
+  const admission = createAdmission({
+    settings: toSettings(config),
+    namespaces: {
+      getNamespace: (name) => {
+        if (c.namespaceError !== undefined) return Promise.reject(new Error(c.namespaceError));
+        const ns = byName.get(name);
+        return ns === undefined ? Promise.reject(notFound(name)) : Promise.resolve(ns);
+      },
+    },
+    pods: {
+      listPods: () =>
+        c.podListError !== undefined ? Promise.reject(new Error(c.podListError)) : Promise.resolve(listed),
+    },
+    metrics,
+  });
+  const out = await admission.admitReview(c.body);
+  return {
+    id: c.id,
+    httpStatus: out.ok ? 200 : out.httpStatus,
+    body: out.ok ? out.body : `${out.message}\n`,
+    metrics: metrics.samples(),
+  };
+}
+
+function sameMetrics(a: readonly MetricSample[], b: readonly MetricSample[]): boolean {
+  const norm = (list: readonly MetricSample[]): string =>
+    JSON.stringify(
+      list
+        .map(
+          (s) =>
+            `${s.name}{${Object.keys(s.labels)
+              .sort()
+              .map((k) => `${k}=${s.labels[k] ?? ''}`)
+              .join(',')}}=${String(s.value)}`,
+        )
+        .sort(),
+    );
+  return norm(a) === norm(b);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+
+function deterministicCases(): { shape: Shape; configIndex: number; style: number }[] {
+  const restrictedNs = (labels: Record<string, string>): JsonObject => ({ metadata: { name: 'test', labels } });
+  const badPod = (i: number, owner?: string): JsonObject => ({
+    metadata: {
+      name: `pod${String(i).padStart(4, '0')}`,
+      ...(owner === undefined ? {} : { ownerReferences: [{ uid: owner, controller: true }] }),
+    },
+    spec: { containers: [{ name: 'c', image: 'x', securityContext: { privileged: i % 3 === 0 } }] },
+  });
+  const nsUpdate = (pods: JsonObject[]): Shape => ({
+    request: {
+      uid: 'cap',
+      kind: { group: '', version: 'v1', kind: 'Namespace' },
+      resource: { group: '', version: 'v1', resource: 'namespaces' },
+      name: 'test',
+      namespace: 'test',
+      operation: 'UPDATE',
+      userInfo: { username: 'admin' },
+      object: restrictedNs({ 'pod-security.kubernetes.io/enforce': 'restricted' }),
+      oldObject: restrictedNs({ 'pod-security.kubernetes.io/enforce': 'baseline' }),
+    },
+    namespaces: [],
+    pods,
+  });
+  return [
+    // The 3000-pod cap, with controller de-duplication pushing replicas to the end.
+    {
+      shape: nsUpdate(
+        Array.from({ length: 3005 }, (_, i) => badPod(i, i % 2 === 0 ? `rs-${String(i % 7)}` : undefined)),
+      ),
+      configIndex: 0,
+      style: 3,
+    },
+    // A4: five violating pods.
+    { shape: nsUpdate(Array.from({ length: 5 }, (_, i) => badPod(i + 1))), configIndex: 0, style: 3 },
+    // A5: an invalid enforce label on create.
+    {
+      shape: {
+        request: {
+          uid: 'a5',
+          kind: { group: '', version: 'v1', kind: 'Namespace' },
+          resource: { group: '', version: 'v1', resource: 'namespaces' },
+          name: 'test',
+          namespace: 'test',
+          operation: 'CREATE',
+          userInfo: {},
+          object: restrictedNs({ 'pod-security.kubernetes.io/enforce': 'unknown' }),
+        },
+        namespaces: [],
+        pods: [],
+      },
+      configIndex: 0,
+      style: 3,
+    },
+    // A controller DELETE without an object: upstream's handler crashes (500).
+    {
+      shape: {
+        request: {
+          uid: 'del',
+          kind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+          resource: { group: 'apps', version: 'v1', resource: 'deployments' },
+          name: 'd',
+          namespace: 'test',
+          operation: 'DELETE',
+          userInfo: {},
+        },
+        namespaces: [restrictedNs({ 'pod-security.kubernetes.io/warn': 'restricted' })],
+        pods: [],
+      },
+      configIndex: 0,
+      style: 3,
+    },
+  ];
+}
+
+function toCase(id: number, g: { shape: Shape; configIndex: number; style: number }): AdmissionCase {
+  const config = CONFIGS[g.configIndex]!;
+  return {
+    id,
+    config: configText(config),
+    configIndex: g.configIndex,
+    namespaces: g.shape.namespaces,
+    pods: g.shape.pods,
+    ...(g.shape.namespaceError === undefined ? {} : { namespaceError: g.shape.namespaceError }),
+    ...(g.shape.podListError === undefined ? {} : { podListError: g.shape.podListError }),
+    body: renderBody(g.shape.request, g.style),
+  };
+}
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseSuiteArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`admission conformance: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const total = options.cases ?? DEFAULT_CASES;
+  const seed = options.seed ?? randomSeed();
+  process.stdout.write(`admission differential: ${String(total)} generated cases, seed ${String(seed)}\n`);
+  const oracle = startOracle<AdmissionCase, OracleAnswer>('admission', { binary: buildOracle() });
+  const generated = fc.sample(caseArb, { numRuns: total, seed });
+  const all = [...deterministicCases(), ...generated].map((g, i) => toCase(i, g));
+  let differences = 0;
+  let shown = 0;
+  const tally = new Map<string, number>();
+  for (let start = 0; start < all.length; start += CHUNK) {
+    const batch = all.slice(start, start + CHUNK);
+    const answers = await oracle.send(batch);
+    for (let i = 0; i < batch.length; i++) {
+      const c = batch[i]!;
+      const up = answers[i]!;
+      if (up.error !== undefined) throw new Error(`oracle could not run case ${String(c.id)}: ${up.error}`);
+      const ours = await runOurs(c);
+      const outcome =
+        up.httpStatus !== 200
+          ? `http${String(up.httpStatus)}`
+          : /"allowed":true/.test(up.body.slice(up.body.lastIndexOf('"response"')))
+            ? 'allowed'
+            : 'denied';
+      const warned = up.body.includes('"warnings":[') ? '+warnings' : '';
+      tally.set(outcome + warned, (tally.get(outcome + warned) ?? 0) + 1);
+      if (ours.httpStatus === up.httpStatus && ours.body === up.body && sameMetrics(ours.metrics, up.metrics)) continue;
+      differences++;
+      if (shown < SHOW) {
+        shown++;
+        const bodyPreview = c.body.length > 4000 ? `${c.body.slice(0, 4000)}...` : c.body;
+        process.stdout.write(
+          [
+            `DIFFERENCE in case ${String(c.id)} (config ${CONFIGS[c.configIndex]!.name})`,
+            `  request body: ${bodyPreview}`,
+            `  namespaces: ${JSON.stringify(c.namespaces)}${c.namespaceError === undefined ? '' : ` (lookup error ${c.namespaceError})`}`,
+            `  pods: ${String(c.pods.length)}${c.podListError === undefined ? '' : ` (list error ${c.podListError})`}`,
+            `  ours:     ${String(ours.httpStatus)} ${ours.body.trim()}`,
+            `  upstream: ${String(up.httpStatus)} ${up.body.trim()}`,
+            `  metrics ours:     ${JSON.stringify(ours.metrics)}`,
+            `  metrics upstream: ${JSON.stringify(up.metrics)}`,
+            '',
+          ].join('\n'),
+        );
+      }
+    }
+  }
+  await oracle.close();
+  const outcomes = [...tally.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${String(v)}`);
+  process.stdout.write(`  outcomes: ${outcomes.join(', ')}\n`);
+  process.stdout.write(
+    `admission differential: ${String(all.length)} cases, ${String(differences)} differences (seed ${String(seed)})\n`,
+  );
+  return differences === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
