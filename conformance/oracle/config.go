@@ -14,8 +14,8 @@ import (
 )
 
 type configRequest struct {
-	ID      string `json:"id"`
-	Content string `json:"content"`
+	ID      json.RawMessage `json:"id"`
+	Content string          `json:"content"`
 }
 
 type configEffective struct {
@@ -24,7 +24,7 @@ type configEffective struct {
 }
 
 type configResponse struct {
-	ID          string           `json:"id"`
+	ID          json.RawMessage  `json:"id"`
 	LoadError   *string          `json:"loadError"`
 	PolicyError *string          `json:"policyError"`
 	Validation  []string         `json:"validation"`

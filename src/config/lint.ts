@@ -4,9 +4,11 @@
  * controller-created pod, a Talos patch that repeats `kube-system`, versions pinned in the past or future.
  */
 import { LATEST_POLICY_MINOR } from './lint-facts.ts';
-import { type ConfigError, type Finding, type LoadOptions, type Resolution, resolveConfiguration } from './load.ts';
+import { type Finding, type LoadOptions, type Resolution, resolveConfiguration } from './load.ts';
 import {
   DEFAULT_FIELDS,
+  decodePodSecurityConfigurationNode,
+  toAdmissionSettings,
   EXEMPTION_FIELDS,
   type PodSecurityConfigurationDocument,
   PSA_CONFIG_GROUP,
@@ -34,7 +36,7 @@ export interface LintResult {
   readonly resolution: Resolution;
 }
 
-function codeForError(error: ConfigError): string {
+function codeForError(error: { readonly message: string }): string {
   if (error.message.includes(': Duplicate value: ')) return 'duplicate-exemption';
   if (error.message.startsWith('defaults.')) return 'invalid-default';
   if (error.message.startsWith('exemptions.')) return 'invalid-exemption';
@@ -53,6 +55,34 @@ function versionSuggestion(value: string): string | undefined {
   if (m !== null) return `v1.${m[1]!}`;
   if (value.trim().toLowerCase() === 'latest') return 'latest';
   return undefined;
+}
+
+/** Upstream's message plus what to do about it. */
+function describeError(text: string, patched: boolean): { code: string; message: string } {
+  const code = codeForError({ message: text });
+  let message = text;
+  if (code === 'duplicate-exemption') {
+    message += ': kube-apiserver refuses to start with a duplicate exemption';
+    if (patched)
+      message +=
+        '; Talos patches append to lists, so a patch must not repeat an entry the base config already has (e.g. kube-system)';
+  }
+  const m = /^(defaults\.[a-z-]+|exemptions\.[a-zA-Z]+\[\d+\]): Invalid value: "(.*)": /.exec(text);
+  if (m !== null) {
+    const field = m[1]!;
+    const raw = m[2]!;
+    let hint: string | undefined;
+    if (field.endsWith('-version')) hint = versionSuggestion(raw);
+    else if (field.startsWith('defaults.')) hint = suggestion(raw, ['privileged', 'baseline', 'restricted']);
+    else if (!field.startsWith('exemptions.usernames')) {
+      const lowered = raw.trim().toLowerCase().replaceAll('_', '-');
+      if (lowered !== raw && lowered !== '' && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(lowered)) hint = lowered;
+    }
+    if (hint !== undefined && hint !== raw) message += ` (did you mean ${JSON.stringify(hint)}?)`;
+  }
+  if (code === 'talos-conflict')
+    message += ': remove cluster.apiServer.admissionControl or the KubeAdmissionControlConfig document';
+  return { code, message };
 }
 
 /** Lints a configuration; never throws on bad input. */
@@ -74,44 +104,94 @@ export async function lintConfiguration(options: LoadOptions): Promise<LintResul
       add('info', 'upstream-message', `kube-apiserver reports: ${error.message}`, error.pos);
       continue;
     }
-    let message = error.message;
-    const code = codeForError(error);
-    if (code === 'duplicate-exemption') {
-      message += ': kube-apiserver refuses to start with a duplicate exemption';
-      if (resolution.source?.talosPatches.length)
-        message +=
-          '; Talos patches append to lists, so a patch must not repeat an entry the base config already has (e.g. kube-system)';
-    }
-    if (code === 'invalid-default') {
-      const m = /^defaults\.([a-z-]+): Invalid value: "(.*)": /.exec(error.message);
-      const field = m?.[1] ?? '';
-      const raw = m?.[2] ?? '';
-      const hint = field.endsWith('-version')
-        ? versionSuggestion(raw)
-        : suggestion(raw, ['privileged', 'baseline', 'restricted']);
-      if (hint !== undefined && hint !== raw) message += ` (did you mean ${JSON.stringify(hint)}?)`;
-    }
-    if (code === 'talos-conflict')
-      message += ': remove cluster.apiServer.admissionControl or the KubeAdmissionControlConfig document';
+    const { code, message } = describeError(error.message, (resolution.source?.talosPatches.length ?? 0) > 0);
     add('error', code, message, error.pos);
   }
   // Key by key, located; a type error can hide them from upstream's first report, but they are rejected all the same.
   findings.push(...structural);
 
   for (const f of resolution.findings) findings.push(f);
-  const document = resolution.document;
-  if (document !== undefined) lintDocument(document, resolution, add);
+  let document = resolution.document;
+  if (
+    document === undefined &&
+    resolution.configNode !== undefined &&
+    resolution.errors.every((e) => e.path === undefined)
+  ) {
+    // Upstream stops at the first decoding error; keep going on the fields it understands to report the rest now.
+    const lenient = decodePodSecurityConfigurationNode(sanitize(resolution.configNode));
+    if (lenient.ok) {
+      const settings = toAdmissionSettings(lenient.document, lenient.positions);
+      if (!settings.ok) {
+        for (const p of settings.problems) {
+          const { code, message } = describeError(p.message, false);
+          add('error', code, message, p.pos);
+        }
+      }
+      document = lenient.document;
+      lintDocument(lenient.document, { ...resolution, document: lenient.document, positions: lenient.positions }, add);
+    }
+  } else if (document !== undefined) {
+    lintDocument(document, resolution, add);
+  }
+  if (resolution.document === undefined) document = undefined;
   return { findings: dedupe(findings), ...(document === undefined ? {} : { document }), resolution };
 }
 
+/** Distinct findings, ordered by file position (findings without one first); ties keep their order. */
 function dedupe(findings: readonly Finding[]): Finding[] {
   const seen = new Set<string>();
-  return findings.filter((f) => {
+  const rank = (f: Finding): [string, number, number] =>
+    f.pos === undefined ? ['', 0, 0] : [f.pos.file, f.pos.line, f.pos.col];
+  const sorted = findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => {
+      const [fa, la, ca] = rank(a.f);
+      const [fb, lb, cb] = rank(b.f);
+      return fa < fb ? -1 : fa > fb ? 1 : la - lb || ca - cb || a.i - b.i;
+    })
+    .map((x) => x.f);
+  return sorted.filter((f) => {
     const key = `${f.severity}|${f.code}|${f.message}|${f.pos === undefined ? '' : `${f.pos.file}:${String(f.pos.line)}:${String(f.pos.col)}`}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+/** Keeps only the keys and value types upstream's decoder accepts. */
+function sanitize(root: TreeNode): TreeNode {
+  if (root.kind !== 'map') return root;
+  const keep = (node: TreeNode | undefined, allowed: readonly string[], list: boolean): TreeNode | undefined => {
+    if (node?.kind !== 'map') return undefined;
+    const entries = node.entries
+      .filter((e) => allowed.includes(e.key))
+      .map((e) => {
+        if (!list) return e.value.kind === 'scalar' && e.value.type === 'string' ? e : undefined;
+        if (e.value.kind !== 'seq') return undefined;
+        return {
+          ...e,
+          value: {
+            ...e.value,
+            items: e.value.items.filter((i) => i.kind === 'scalar' && (i.type === 'string' || i.type === 'null')),
+          },
+        };
+      })
+      .filter((e) => e !== undefined);
+    return { ...node, entries };
+  };
+  const entries = root.entries.flatMap((e) => {
+    if (e.key === 'apiVersion' || e.key === 'kind') return [e];
+    if (e.key === 'defaults') {
+      const v = keep(e.value, DEFAULT_FIELDS, false);
+      return v === undefined ? [] : [{ ...e, value: v }];
+    }
+    if (e.key === 'exemptions') {
+      const v = keep(e.value, EXEMPTION_FIELDS, true);
+      return v === undefined ? [] : [{ ...e, value: v }];
+    }
+    return [];
+  });
+  return { ...root, entries };
 }
 
 /** Keys upstream rejects, with where they belong. */

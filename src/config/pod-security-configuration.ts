@@ -159,9 +159,9 @@ export function decodePodSecurityConfigurationNode(root: TreeNode, options: Node
     };
   }
   if (kindError !== undefined) return { ok: false, error: kindError };
-  if (kind === '') return fail(`Object 'Kind' is missing in '${original}'`, root.pos);
   const gv = parseGroupVersion(apiVersion);
   if (gv === undefined) return fail(`unexpected GroupVersion string: ${apiVersion}`, positionOfKey(root, 'apiVersion'));
+  if (kind === '') return fail(`Object 'Kind' is missing in '${original}'`, root.pos);
   if (gv.version === '') return fail(`Object 'apiVersion' is missing in '${original}'`, root.pos);
   const known =
     gv.group === PSA_CONFIG_GROUP &&
@@ -187,12 +187,9 @@ export function decodePodSecurityConfigurationNode(root: TreeNode, options: Node
     'warn-version': '',
   };
   const exemptions: Record<ExemptionField, string[]> = { usernames: [], namespaces: [], runtimeClasses: [] };
-  const seenTop = new Set<string>();
+  const seenTop = new Map<string, boolean>();
   for (const entry of root.entries) {
-    const duplicate = seenTop.has(entry.key);
-    seenTop.add(entry.key);
-    if (duplicate && options.jsonDuplicates === true)
-      state.strict.push({ message: `duplicate field ${goQuote(entry.key)}`, pos: entry.keyPos });
+    if (options.jsonDuplicates === true) noteDuplicate(seenTop, entry.key, entry.key, entry.keyPos, state);
     switch (entry.key) {
       case 'apiVersion':
       case 'kind':
@@ -250,6 +247,17 @@ function typeError(state: DecodeState, node: TreeNode, structName: string, path:
   };
 }
 
+/** JSON input: a repeated field is reported once, at its second occurrence. */
+function noteDuplicate(seen: Map<string, boolean>, key: string, path: string, pos: Position, state: DecodeState): void {
+  const reported = seen.get(key);
+  if (reported === false) {
+    state.strict.push({ message: `duplicate field ${goQuote(path)}`, pos });
+    seen.set(key, true);
+  } else if (reported === undefined) {
+    seen.set(key, false);
+  }
+}
+
 function isNull(node: TreeNode): boolean {
   return node.kind === 'scalar' && node.type === 'null';
 }
@@ -266,12 +274,10 @@ function decodeDefaults(
     typeError(state, node, 'PodSecurityConfiguration', 'defaults', `${pkg}.PodSecurityDefaults`);
     return;
   }
-  const seen = new Set<string>();
+  const seen = new Map<string, boolean>();
   for (const entry of node.entries) {
     const path = `defaults.${entry.key}`;
-    if (seen.has(entry.key) && options.jsonDuplicates === true)
-      state.strict.push({ message: `duplicate field ${goQuote(path)}`, pos: entry.keyPos });
-    seen.add(entry.key);
+    if (options.jsonDuplicates === true) noteDuplicate(seen, entry.key, path, entry.keyPos, state);
     if (!(DEFAULT_FIELDS as readonly string[]).includes(entry.key)) {
       state.strict.push({ message: `unknown field ${goQuote(path)}`, pos: entry.keyPos });
       continue;
@@ -300,12 +306,10 @@ function decodeExemptions(
     typeError(state, node, 'PodSecurityConfiguration', 'exemptions', `${pkg}.PodSecurityExemptions`);
     return;
   }
-  const seen = new Set<string>();
+  const seen = new Map<string, boolean>();
   for (const entry of node.entries) {
     const path = `exemptions.${entry.key}`;
-    if (seen.has(entry.key) && options.jsonDuplicates === true)
-      state.strict.push({ message: `duplicate field ${goQuote(path)}`, pos: entry.keyPos });
-    seen.add(entry.key);
+    if (options.jsonDuplicates === true) noteDuplicate(seen, entry.key, path, entry.keyPos, state);
     if (!(EXEMPTION_FIELDS as readonly string[]).includes(entry.key)) {
       state.strict.push({ message: `unknown field ${goQuote(path)}`, pos: entry.keyPos });
       continue;

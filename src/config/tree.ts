@@ -261,9 +261,18 @@ function buildInner(ctx: BuildContext, node: unknown, path: string): TreeNode {
         continue;
       }
       const identity = `${key.type}\u0000${keyText}`;
-      if (seen.has(identity)) ctx.duplicates.push({ key: keyText, keyType: key.type, pos: key.pos, path });
+      const value = build(ctx, pair.value, childPath);
+      if (seen.has(identity)) {
+        // go-yaml reports a repeated key at the line where its value starts (a block collection below the key).
+        const valueNode = pair.value as YamlNode | null;
+        const at =
+          valueNode !== null && (isMap(valueNode) || isSeq(valueNode)) && valueNode.range !== undefined
+            ? value.pos
+            : key.pos;
+        ctx.duplicates.push({ key: keyText, keyType: key.type, pos: at, path });
+      }
       seen.set(identity, entries.length);
-      entries.push({ key: keyText, keyType: key.type, keyPos: key.pos, value: build(ctx, pair.value, childPath) });
+      entries.push({ key: keyText, keyType: key.type, keyPos: key.pos, value });
     }
     // Merge keys (`<<`) contribute only the keys the mapping does not set itself.
     for (const entry of merged) if (!seen.has(`${entry.keyType}\u0000${entry.key}`)) entries.push(entry);
