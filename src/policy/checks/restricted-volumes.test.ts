@@ -1,4 +1,6 @@
-import { restrictedVolumes } from './restricted-volumes.ts';
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { ALLOWED_VOLUME_SOURCES, RESTRICTED_VOLUME_SOURCES, restrictedVolumes } from './restricted-volumes.ts';
 import { describeCheckCases } from '../testing/check-table.ts';
 
 const allowedSources = [
@@ -109,3 +111,8 @@ describeCheckCases(restrictedVolumes, [
     expect: ['restricted volume types', 'volumes "x", "y" use restricted volume type "nfs"'],
   },
 ]);
+
+it('the exported source lists match the spec', () => {
+  assert.deepEqual([...ALLOWED_VOLUME_SOURCES], allowedSources);
+  assert.deepEqual([...RESTRICTED_VOLUME_SOURCES], restrictedSources);
+});

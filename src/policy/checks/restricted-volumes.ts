@@ -9,7 +9,8 @@ import { ALLOWED, forbidden } from '../check-result.ts';
 import { joinQuote, pluralize, sortStrings } from '../format.ts';
 import type { Check, CheckResult } from '../types.ts';
 
-const ALLOWED_SOURCES = [
+/** The volume sources restricted pods may use. */
+export const ALLOWED_VOLUME_SOURCES = [
   'configMap',
   'csi',
   'downwardAPI',
@@ -21,8 +22,8 @@ const ALLOWED_SOURCES = [
   'secret',
 ] as const;
 
-// The label of a forbidden volume is the first of these that is set.
-const RESTRICTED_SOURCES = [
+/** The label of a forbidden volume is the first of these that is set (priority order). */
+export const RESTRICTED_VOLUME_SOURCES = [
   'hostPath',
   'gcePersistentDisk',
   'awsElasticBlockStore',
@@ -46,18 +47,28 @@ const RESTRICTED_SOURCES = [
   'storageos',
 ] as const;
 
-function isSet(volume: Volume, key: string): boolean {
-  const source = volume[key];
+// Unrolled over ALLOWED_SOURCES (a test keeps the two in step): constant keys give V8 fast named loads, where a loop
+// over the key list would make every load a megamorphic keyed one.
+function isAllowedVolume(volume: Volume): boolean {
+  return (
+    isPresent(volume['configMap']) ||
+    isPresent(volume['csi']) ||
+    isPresent(volume['downwardAPI']) ||
+    isPresent(volume['emptyDir']) ||
+    isPresent(volume['ephemeral']) ||
+    isPresent(volume['image']) ||
+    isPresent(volume['persistentVolumeClaim']) ||
+    isPresent(volume['projected']) ||
+    isPresent(volume['secret'])
+  );
+}
+
+function isPresent(source: unknown): boolean {
   return source !== undefined && source !== null;
 }
 
-function isAllowedVolume(volume: Volume): boolean {
-  for (let i = 0; i < ALLOWED_SOURCES.length; i++) if (isSet(volume, ALLOWED_SOURCES[i]!)) return true;
-  return false;
-}
-
 function restrictedType(volume: Volume): string {
-  for (const key of RESTRICTED_SOURCES) if (isSet(volume, key)) return key;
+  for (const key of RESTRICTED_VOLUME_SOURCES) if (isPresent(volume[key])) return key;
   return 'unknown';
 }
 

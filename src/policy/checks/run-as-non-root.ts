@@ -6,7 +6,7 @@
 import type { Container, ObjectMeta, PodSpec } from '../../k8s/pod.ts';
 import { majorMinor } from '../../api/version.ts';
 import { ALLOWED, forbidden } from '../check-result.ts';
-import { containerName, containersPhrase, forEachContainer, setterPhrase, someContainer } from '../format.ts';
+import { containerName, containersPhrase, forEachContainer, setterPhrase } from '../format.ts';
 import { isUserNamespacePod } from '../pod-predicates.ts';
 import type { Check, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
@@ -15,14 +15,40 @@ function setsFalse(container: Container): boolean {
   return container.securityContext?.runAsNonRoot === false;
 }
 
+/** Whether any container matches `setsFalse`, in a loop of its own so V8 can inline the predicate. */
+function anySetsFalse(spec: PodSpec): boolean {
+  return (
+    anySetsFalseIn(spec.initContainers) || anySetsFalseIn(spec.containers) || anySetsFalseIn(spec.ephemeralContainers)
+  );
+}
+
+function anySetsFalseIn(list: readonly Container[] | undefined): boolean {
+  if (list == null) return false;
+  for (let i = 0; i < list.length; i++) if (setsFalse(list[i]!)) return true;
+  return false;
+}
+
 function isNotTrue(container: Container): boolean {
   return container.securityContext?.runAsNonRoot !== true;
+}
+
+/** Whether any container matches `isNotTrue`, in a loop of its own so V8 can inline the predicate. */
+function anyIsNotTrue(spec: PodSpec): boolean {
+  return (
+    anyIsNotTrueIn(spec.initContainers) || anyIsNotTrueIn(spec.containers) || anyIsNotTrueIn(spec.ephemeralContainers)
+  );
+}
+
+function anyIsNotTrueIn(list: readonly Container[] | undefined): boolean {
+  if (list == null) return false;
+  for (let i = 0; i < list.length; i++) if (isNotTrue(list[i]!)) return true;
+  return false;
 }
 
 function evaluateV10(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
   const podValue = spec.securityContext?.runAsNonRoot;
   const podCovers = podValue === true;
-  if (podValue !== false && !someContainer(spec, podCovers ? setsFalse : isNotTrue)) return ALLOWED;
+  if (podValue !== false && !(podCovers ? anySetsFalse(spec) : anyIsNotTrue(spec))) return ALLOWED;
   const explicit: string[] = [];
   const implicit: string[] = [];
   forEachContainer(spec, (c) => {
