@@ -10,7 +10,7 @@ import { relative } from 'node:path';
 import fc from 'fast-check';
 import { podCase, type PodCase } from './arbitraries.ts';
 import { parseSuiteArgs, randomSeed, UsageError } from './lib/args.ts';
-import { compareAnswers, defaultRawPod, evaluateOurs, outcome } from './lib/engine.ts';
+import { compareAnswers, defaultRawPod, differenceKind, evaluateOurs, outcome } from './lib/engine.ts';
 import { FIXTURE_INDEX, loadFixtureRequests } from './lib/fixtures.ts';
 import { minimizeJson } from './lib/minimize.ts';
 import { buildOracle, type EvalRequest, type EvalResponse, type OracleClient, startOracle } from './lib/oracle.ts';
@@ -18,8 +18,10 @@ import { buildOracle, type EvalRequest, type EvalResponse, type OracleClient, st
 const DEFAULT_CASES = 20_000;
 /** Cases generated and sent to the oracle per batch. */
 const CHUNK = 5_000;
-/** Differences shrunk and printed in full; the rest are only counted. */
-const SHRINK_LIMIT = 3;
+/** Differences shrunk and printed in full (the first of each kind); the rest are only counted. */
+const SHRINK_LIMIT = 5;
+/** Differences kept in memory for printing; later ones are only counted by kind. */
+const KEEP_LIMIT = 200;
 
 interface Difference {
   readonly where: string;
@@ -29,6 +31,36 @@ interface Difference {
   readonly upstream: EvalResponse;
   /** For generated cases: how to regenerate it (chunk seed and index in the chunk). */
   readonly replay?: { readonly seed: number; readonly index: number; readonly runs: number };
+}
+
+/** Every difference counted by kind; the first few kept for shrinking and printing. */
+class Differences {
+  count = 0;
+  /** Of which the pod holds a lone UTF-16 surrogate (Go's decoder turns those into U+FFFD). */
+  withLoneSurrogates = 0;
+  readonly kinds = new Map<string, number>();
+  readonly kept: Difference[] = [];
+  add(d: Difference): void {
+    this.count++;
+    if (hasLoneSurrogate(JSON.stringify(d.request.pod))) this.withLoneSurrogates++;
+    const kind = differenceKind(d.ours, d.upstream, d.field);
+    const seen = this.kinds.get(kind) ?? 0;
+    this.kinds.set(kind, seen + 1);
+    if (this.kept.length < KEEP_LIMIT && (seen === 0 || this.kept.length < SHRINK_LIMIT)) this.kept.push(d);
+  }
+  format(): string[] {
+    if (this.count === 0) return [];
+    const kinds = [...this.kinds.entries()].sort(([, a], [, b]) => b - a);
+    return [
+      `  differences by kind: ${kinds.map(([k, v]) => `${k}=${String(v)}`).join(', ')}`,
+      `  differences whose pod holds a lone UTF-16 surrogate: ${String(this.withLoneSurrogates)} of ${String(this.count)}`,
+    ];
+  }
+}
+
+/** JSON.stringify writes a lone surrogate as a \uXXXX escape; a paired one stays literal. */
+function hasLoneSurrogate(json: string): boolean {
+  return /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/.test(json);
 }
 
 const log = (line: string): void => {
@@ -75,7 +107,7 @@ function compareBatch(
   tally: Tally,
   where: (index: number) => string,
   replay: ((index: number) => Difference['replay']) | undefined,
-  differences: Difference[],
+  differences: Differences,
 ): number {
   let found = 0;
   for (let i = 0; i < requests.length; i++) {
@@ -88,7 +120,7 @@ function compareBatch(
     if (field === undefined) continue;
     found++;
     const r = replay?.(i);
-    differences.push({
+    differences.add({
       where: where(i),
       field,
       request,
@@ -102,8 +134,8 @@ function compareBatch(
 
 async function runFixtures(
   oracle: OracleClient<EvalRequest, EvalResponse>,
-  differences: Difference[],
-): Promise<{ count: number; diffs: number } | undefined> {
+  differences: Differences,
+): Promise<{ count: number; diffs: number; wrongExpectations: number } | undefined> {
   if (!existsSync(FIXTURE_INDEX)) {
     log(`(a) fixtures: SKIPPED, ${relative(process.cwd(), FIXTURE_INDEX)} does not exist yet`);
     return undefined;
@@ -114,14 +146,24 @@ async function runFixtures(
   const ours = requests.map(evaluateOurs);
   const tally = new Tally();
   const diffs = compareBatch(requests, ours, upstream, tally, (i) => loaded[i]!.where, undefined, differences);
-  return { count: requests.length, diffs };
+  // The corpus also states what upstream does; a wrong expectation is a corpus bug, reported here too.
+  const wrong: string[] = [];
+  loaded.forEach((f, i) => {
+    const up = upstream[i]!;
+    if (f.expect === undefined) return;
+    const actual = up.error !== undefined ? 'error' : up.allowed ? 'pass' : 'fail';
+    if (actual !== f.expect) wrong.push(`${f.where}: expected ${f.expect}, upstream says ${actual}`);
+  });
+  for (const line of wrong.slice(0, 20)) log(`FIXTURE EXPECTATION WRONG: ${line}`);
+  if (wrong.length > 20) log(`(${String(wrong.length - 20)} more wrong expectations)`);
+  return { count: requests.length, diffs, wrongExpectations: wrong.length };
 }
 
 async function runGenerated(
   oracle: OracleClient<EvalRequest, EvalResponse>,
   total: number,
   seed: number,
-  differences: Difference[],
+  differences: Differences,
   tally: Tally,
 ): Promise<number> {
   let diffs = 0;
@@ -232,19 +274,23 @@ async function main(): Promise<number> {
   const seed = options.seed ?? randomSeed();
   const started = Date.now();
   const oracle = startOracle<EvalRequest, EvalResponse>('eval', { binary: buildOracle({ log }) });
-  const differences: Difference[] = [];
+  const differences = new Differences();
 
   const fixtures = await runFixtures(oracle, differences);
   if (fixtures !== undefined) {
-    log(`(a) fixtures: ${String(fixtures.count)} cases, ${String(fixtures.diffs)} differences`);
+    log(
+      `(a) fixtures: ${String(fixtures.count)} cases, ${String(fixtures.diffs)} differences, ` +
+        `${String(fixtures.wrongExpectations)} pass/fail expectations contradicted by upstream`,
+    );
   }
   const tally = new Tally();
   const generated = await runGenerated(oracle, total, seed, differences, tally);
   log(`(b) generated: ${String(total)} cases, ${String(generated)} differences (seed ${String(seed)})`);
   for (const line of tally.format()) log(line);
+  for (const line of differences.format()) log(line);
 
   let printed = 0;
-  for (const d of differences) {
+  for (const d of differences.kept) {
     if (printed >= SHRINK_LIMIT) break;
     printed++;
     // fast-check shrinks the generated case (level and version included), then we drop fields it left behind.
@@ -255,17 +301,17 @@ async function main(): Promise<number> {
     const field = compareAnswers(ours, upstream!) ?? d.field;
     printDifference({ ...d, field, where: `${d.where}, shrunk` }, request, ours, upstream!);
   }
-  if (differences.length > printed) log(`(${String(differences.length - printed)} more differences not shown)`);
+  if (differences.count > printed) log(`(${String(differences.count - printed)} more differences not shown)`);
   await oracle.close();
 
   const count = total + (fixtures?.count ?? 0);
   log(
-    `engine differential: ${String(count)} cases, ${String(differences.length)} differences, ${secs(Date.now() - started)}` +
-      (differences.length > 0
+    `engine differential: ${String(count)} cases, ${String(differences.count)} differences, ${secs(Date.now() - started)}` +
+      (differences.count > 0
         ? ` (replay: npm run test:conformance -- --seed ${String(seed)} --cases ${String(total)})`
         : ''),
   );
-  return differences.length === 0 ? 0 : 1;
+  return differences.count === 0 && (fixtures?.wrongExpectations ?? 0) === 0 ? 0 : 1;
 }
 
 process.exitCode = await main();

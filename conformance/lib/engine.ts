@@ -48,6 +48,21 @@ export function compareAnswers(ours: EvalResponse, upstream: EvalResponse): stri
   return undefined;
 }
 
+/**
+ * A short label grouping similar differences: the differing field, plus for reasons/details the check reason where
+ * the two lists first part (e.g. `details:privileged`).
+ */
+export function differenceKind(ours: EvalResponse, upstream: EvalResponse, field: string): string {
+  if (ours.error !== undefined || upstream.error !== undefined) return field;
+  if (field !== 'reasons' && field !== 'details') return field;
+  const a = field === 'reasons' ? ours.reasons : ours.details;
+  const b = field === 'reasons' ? upstream.reasons : upstream.details;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const reason = upstream.reasons[i] ?? ours.reasons[i] ?? '?';
+  return `${field}:${reason}`;
+}
+
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

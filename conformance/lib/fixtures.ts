@@ -21,6 +21,8 @@ export interface FixtureRequest {
   /** The fixture file, relative to testdata/fixtures. */
   readonly where: string;
   readonly request: EvalRequest;
+  /** What the corpus says upstream does with it, when the index says (`pass` = allowed). */
+  readonly expect?: 'pass' | 'fail';
 }
 
 type Raw = Record<string, unknown>;
@@ -74,9 +76,11 @@ export function loadFixtureRequests(): FixtureRequest[] {
       if (doc.errors.length > 0) throw new FixtureError(`${file}: ${doc.errors[0]!.message}`);
       const pod: unknown = doc.toJS();
       if (pod === null || pod === undefined) continue;
+      const expect = stringAt(record, 'expect');
       out.push({
         where: docs.length > 1 ? `${file}#${String(d)}` : file,
         request: { id: out.length, level, version, pod: defaultRawPod(pod) },
+        ...(expect === 'pass' || expect === 'fail' ? { expect } : {}),
       });
     }
   }
