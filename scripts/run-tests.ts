@@ -30,7 +30,8 @@ const selected = filter.length > 0 ? files.filter((f) => filter.some((needle) =>
 
 let passed = 0;
 let failed = 0;
-const stream = run({ files: selected, concurrency: 2, execArgv: ['--import', 'tsx'] });
+// Child test processes inherit this process's execArgv, so the tsx loader carries over.
+const stream = run({ files: selected, concurrency: 2 });
 stream.on('test:pass', (event) => {
   if (event.details.type !== 'suite') passed++;
 });
@@ -38,7 +39,7 @@ stream.on('test:fail', (event) => {
   if (event.details.type !== 'suite') failed++;
   process.exitCode = 1;
 });
-const reporter = stream.compose(spec);
+const reporter = stream.compose(new spec());
 reporter.pipe(process.stdout, { end: false });
 reporter.on('end', () => {
   // The plain summary line comes last so CI can read it.
