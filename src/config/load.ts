@@ -222,7 +222,7 @@ export async function resolveConfiguration(options: LoadOptions): Promise<Resolu
 }
 
 function usageLike(errors: ConfigError[], findings: Finding[], file: string, message: string): Resolution {
-  errors.push({ message: `${file}: ${message}` });
+  errors.push({ message, pos: { file, line: 1, col: 1 } });
   return { errors, findings };
 }
 
