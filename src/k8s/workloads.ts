@@ -35,7 +35,25 @@ export const POD_BEARING_KINDS: readonly PodBearingKind[] = Object.freeze([
   { group: 'batch', kind: 'CronJob', templatePath: 'spec.jobTemplate.spec.template', templateOptional: false },
 ]);
 
-const byGroupKind = new Map<string, PodBearingKind>(POD_BEARING_KINDS.map((k) => [`${k.group}/${k.kind}`, k]));
+interface KindEntry extends PodBearingKind {
+  readonly info: PodBearingKind;
+  readonly templateSteps: readonly string[];
+}
+
+// Keyed by group, then kind, so lookups need no string building.
+const byGroup = new Map<string, Map<string, KindEntry>>();
+for (const k of POD_BEARING_KINDS) {
+  const kinds = byGroup.get(k.group) ?? new Map<string, KindEntry>();
+  kinds.set(k.kind, { ...k, info: k, templateSteps: k.templatePath === '' ? [] : k.templatePath.split('.') });
+  byGroup.set(k.group, kinds);
+}
+
+function lookupKind(apiVersion: string, kind: string): KindEntry | undefined {
+  const slash = apiVersion.indexOf('/');
+  if (slash < 0) return apiVersion === '' ? undefined : byGroup.get('')?.get(kind);
+  if (parseApiVersion(apiVersion) === undefined) return undefined;
+  return byGroup.get(apiVersion.slice(0, slash))?.get(kind);
+}
 
 /** Splits `apps/v1` into group and version (`v1` is the core group). `undefined` for malformed values. */
 export function parseApiVersion(apiVersion: string): { readonly group: string; readonly version: string } | undefined {
@@ -55,8 +73,7 @@ export function formatGroupVersionKind(apiVersion: string, kind: string): string
 
 /** The pod-bearing kind for an apiVersion and kind, if any. */
 export function podBearingKind(apiVersion: string, kind: string): PodBearingKind | undefined {
-  const gv = parseApiVersion(apiVersion);
-  return gv === undefined ? undefined : byGroupKind.get(`${gv.group}/${kind}`);
+  return lookupKind(apiVersion, kind)?.info;
 }
 
 /** True for Pod, PodTemplate, ReplicationController, ReplicaSet, Deployment, DaemonSet, StatefulSet, Job, CronJob. */
@@ -99,18 +116,31 @@ const EMPTY_POD: PodShape = Object.freeze({ metadata: Object.freeze({}), spec: O
  */
 export function decodeWorkload(raw: unknown): DecodedWorkload {
   const sink = new IssueSink();
-  const result = guarded(sink, () => readWorkload(raw, sink), undefined);
-  if (result === undefined) return { podBearing: false, apiVersion: '', kind: '', metadata: {}, issues: sink.finish() };
-  return { ...result, issues: sink.finish() };
+  return guarded(sink, () => readWorkload(raw, sink), undefined) ?? other('', '', EMPTY_META, sink);
 }
 
-type WorkloadWithoutIssues = Omit<PodBearingWorkload, 'issues'> | Omit<OtherObject, 'issues'>;
+const EMPTY_META: ObjectMeta = Object.freeze({});
 
-function readWorkload(raw: unknown, sink: IssueSink): WorkloadWithoutIssues {
+function other(apiVersion: string, kind: string, metadata: ObjectMeta, sink: IssueSink): OtherObject {
+  return { podBearing: false, apiVersion, kind, metadata, issues: sink.finish() };
+}
+
+function podBearing(
+  apiVersion: string,
+  kind: string,
+  metadata: ObjectMeta,
+  template: PodShape | null,
+  templatePath: string,
+  sink: IssueSink,
+): PodBearingWorkload {
+  return { podBearing: true, apiVersion, kind, metadata, template, templatePath, issues: sink.finish() };
+}
+
+function readWorkload(raw: unknown, sink: IssueSink): DecodedWorkload {
   if (!isRawObject(raw)) {
     if (raw === undefined || raw === null) sink.add('', IssueCodes.invalidValue, 'expected an object, got nothing');
     else sink.wrongType('', 'object', raw);
-    return { podBearing: false, apiVersion: '', kind: '', metadata: {} };
+    return other('', '', EMPTY_META, sink);
   }
   const apiVersion = requiredString(raw, 'apiVersion', sink);
   const kind = requiredString(raw, 'kind', sink);
@@ -118,29 +148,31 @@ function readWorkload(raw: unknown, sink: IssueSink): WorkloadWithoutIssues {
   if (apiVersion !== '' && parseApiVersion(apiVersion) === undefined) {
     sink.add('apiVersion', IssueCodes.invalidValue, `malformed apiVersion ${JSON.stringify(apiVersion)}`);
   }
-  const info = podBearingKind(apiVersion, kind);
-  if (info === undefined) return { podBearing: false, apiVersion, kind, metadata };
-  const common = { podBearing: true, apiVersion, kind, templatePath: info.templatePath } as const;
-  if (info.templatePath === '') {
-    return { ...common, metadata, template: { metadata, spec: readPodSpec(raw['spec'], 'spec', sink) } };
+  const info = lookupKind(apiVersion, kind);
+  if (info === undefined) return other(apiVersion, kind, metadata, sink);
+  const path = info.templatePath;
+  if (path === '') {
+    const template: PodShape = { metadata, spec: readPodSpec(raw['spec'], 'spec', sink) };
+    return podBearing(apiVersion, kind, metadata, template, path, sink);
   }
   // Walk down to the template's parent, reporting wrongly typed intermediate objects.
-  const steps = info.templatePath.split('.');
+  const steps = info.templateSteps;
   let parent: RawObject | undefined = raw;
-  let path = '';
+  let parentPath = '';
   for (let i = 0; i < steps.length - 1 && parent !== undefined; i++) {
-    parent = objectField(parent, steps[i]!, path, sink);
-    path = joinPath(path, steps[i]!);
+    parent = objectField(parent, steps[i]!, parentPath, sink);
+    parentPath = joinPath(parentPath, steps[i]!);
   }
   const templateRaw = parent?.[steps.at(-1)!];
+  const absent = info.templateOptional ? null : EMPTY_POD;
   if (templateRaw === undefined || templateRaw === null) {
-    return { ...common, metadata, template: info.templateOptional ? null : EMPTY_POD };
+    return podBearing(apiVersion, kind, metadata, absent, path, sink);
   }
   if (!isRawObject(templateRaw)) {
-    sink.wrongType(info.templatePath, 'object', templateRaw);
-    return { ...common, metadata, template: info.templateOptional ? null : EMPTY_POD };
+    sink.wrongType(path, 'object', templateRaw);
+    return podBearing(apiVersion, kind, metadata, absent, path, sink);
   }
-  return { ...common, metadata, template: readPodShape(templateRaw, info.templatePath, sink) };
+  return podBearing(apiVersion, kind, metadata, readPodShape(templateRaw, path, sink), path, sink);
 }
 
 function requiredString(raw: RawObject, key: string, sink: IssueSink): string {
