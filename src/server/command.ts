@@ -111,7 +111,6 @@ export const runServeCommand: CommandRunner = async (argv, io) => {
   };
   const logger = createLogger(options.logLevel, io.stdout);
   let webhook: RunningWebhook;
-  const termination = waitForTermination();
   try {
     const source = createClusterSource(options, logger, io.cwd);
     webhook = await startWebhook(options, {
@@ -124,8 +123,8 @@ export const runServeCommand: CommandRunner = async (argv, io) => {
     io.stderr.write(`psa serve: ${describe(error)}\n`);
     return 2;
   }
-  const signal = await termination;
+  const signal = await waitForTermination();
   logger.info({ signal }, 'termination signal received');
-  await webhook.shutdown();
+  await webhook.terminate();
   return 0;
 };

@@ -50,6 +50,8 @@ export interface WebhookHttpServer {
    * idle keep-alive connections, and force-close whatever is left after `graceMs`.
    */
   shutdown(graceMs: number): Promise<void>;
+  /** Makes `/readyz` fail while still serving (the first step of a graceful stop). */
+  markNotReady(): void;
   readonly inFlight: number;
   readonly server: Server;
 }
@@ -146,6 +148,7 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
   const limiter = createConcurrencyLimiter(options.maxInFlight, options.maxQueued);
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
   let draining = false;
+  let notReady = false;
   let active = 0;
   const sockets = new Set<Socket>();
 
@@ -314,7 +317,7 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
           'readyz',
           [
             ['informer-sync', options.isReady()],
-            ['shutdown', !draining],
+            ['shutdown', !draining && !notReady],
           ],
           verbose,
         );
@@ -368,6 +371,9 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
           resolve(server.address() as AddressInfo);
         });
       });
+    },
+    markNotReady() {
+      notReady = true;
     },
     setSecureContext(tls) {
       server.setSecureContext(tls);

@@ -19,6 +19,8 @@ export interface ServeOptions {
   /** Upper bound of a request's deadline; also used when the API server sends no `?timeout=`. */
   readonly requestTimeoutMs: number;
   readonly shutdownGracePeriodMs: number;
+  /** After SIGTERM, how long to keep serving while `/readyz` fails, so endpoints drop the pod before it stops. */
+  readonly shutdownDelayMs: number;
   /** How often watched files (certificates, configuration, namespaces) are checked for changes. */
   readonly fileWatchIntervalMs: number;
   readonly logLevel: string;
@@ -52,7 +54,8 @@ Limits:
   --max-in-flight N             admission requests evaluated concurrently (default 64)
   --max-queued N                admission requests waiting for a slot before answering 429 (default 512)
   --request-timeout DURATION    longest a request may take; the API server's ?timeout= shortens it (default 10s)
-  --shutdown-grace-period DUR   how long SIGTERM waits for in-flight requests (default 25s)
+  --shutdown-delay DUR          after SIGTERM, keep serving with /readyz failing for this long (default 0s)
+  --shutdown-grace-period DUR   then how long to wait for in-flight requests (default 25s)
   --file-watch-interval DUR     how often watched files are checked (default 2s)
   --log-level LEVEL             fatal, error, warn, info (default), debug, trace, silent
   -h, --help                    show this help
@@ -80,6 +83,7 @@ const FLAGS = {
   'max-queued': { type: 'string' },
   'request-timeout': { type: 'string' },
   'shutdown-grace-period': { type: 'string' },
+  'shutdown-delay': { type: 'string' },
   'file-watch-interval': { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -150,11 +154,11 @@ function numberFlag(name: string, text: string | undefined, fallback: number): n
   return value;
 }
 
-function durationFlag(name: string, text: string | undefined, fallback: number): number | string {
+function durationFlag(name: string, text: string | undefined, fallback: number, allowZero = false): number | string {
   if (text === undefined) return fallback;
   const value = parseGoDuration(text);
-  if (value === undefined || value <= 0)
-    return `--${name} must be a positive duration such as 10s or 1m30s, got ${JSON.stringify(text)}`;
+  if (value === undefined || value < 0 || (value === 0 && !allowZero))
+    return `--${name} must be a ${allowZero ? 'non-negative' : 'positive'} duration such as 10s or 1m30s, got ${JSON.stringify(text)}`;
   return value;
 }
 
@@ -196,6 +200,7 @@ export function parseServeArgs(argv: readonly string[]): ParsedServeArgs {
     maxQueued: integerFlag('max-queued', values['max-queued'], 512, 0, 1_000_000),
     requestTimeoutMs: durationFlag('request-timeout', values['request-timeout'], 10_000),
     shutdownGracePeriodMs: durationFlag('shutdown-grace-period', values['shutdown-grace-period'], 25_000),
+    shutdownDelayMs: durationFlag('shutdown-delay', values['shutdown-delay'], 0, true),
     fileWatchIntervalMs: durationFlag('file-watch-interval', values['file-watch-interval'], 2_000),
   };
   for (const value of Object.values(results)) if (typeof value === 'string') problems.push(value);
@@ -222,6 +227,7 @@ export function parseServeArgs(argv: readonly string[]): ParsedServeArgs {
       maxQueued: num(results.maxQueued),
       requestTimeoutMs: num(results.requestTimeoutMs),
       shutdownGracePeriodMs: num(results.shutdownGracePeriodMs),
+      shutdownDelayMs: num(results.shutdownDelayMs),
       fileWatchIntervalMs: num(results.fileWatchIntervalMs),
       logLevel,
     },

@@ -35,6 +35,8 @@ export interface RunningWebhook {
   reloadTls(): Promise<void>;
   /** Graceful stop: see `WebhookHttpServer.shutdown`; then stops the watchers and the namespace source. */
   shutdown(graceMs?: number): Promise<void>;
+  /** Fails `/readyz`, waits `delayMs` while serving normally, then shuts down (what SIGTERM does). */
+  terminate(delayMs?: number, graceMs?: number): Promise<void>;
 }
 
 /** Starts the webhook: loads configuration and TLS material, starts the namespace source, then listens. */
@@ -63,7 +65,13 @@ export async function startWebhook(options: ServeOptions, deps: WebhookDependenc
   });
   handler = deps.createHandler(config.current, source, metrics.recorder);
 
-  await source.start();
+  try {
+    await source.start();
+  } catch (error) {
+    config.close();
+    await source.stop();
+    throw error;
+  }
 
   const http = createWebhookHttpServer({
     tls,
@@ -121,12 +129,20 @@ export async function startWebhook(options: ServeOptions, deps: WebhookDependenc
   }
   logger.info({ address: address.address, port: address.port, ready: source.synced }, 'serving admission webhook');
 
-  return {
+  const running: RunningWebhook = {
     address,
     metrics,
     http,
     config,
     reloadTls: () => tlsWatcher.poll(),
+    async terminate(delayMs = options.shutdownDelayMs, graceMs = options.shutdownGracePeriodMs) {
+      http.markNotReady();
+      if (delayMs > 0) {
+        logger.info({ delayMs }, 'not ready; serving until endpoints drop this replica');
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+      await running.shutdown(graceMs);
+    },
     async shutdown(graceMs = options.shutdownGracePeriodMs) {
       logger.info({ inFlight: http.inFlight }, 'shutting down');
       await http.shutdown(graceMs);
@@ -136,4 +152,5 @@ export async function startWebhook(options: ServeOptions, deps: WebhookDependenc
       logger.info('shut down');
     },
   };
+  return running;
 }
