@@ -433,6 +433,22 @@ describe('decodePod: values', () => {
       },
     });
   });
+  it('replaces lone surrogates with U+FFFD, as the Go decoder does', () => {
+    const { value, issues } = decodePod(
+      JSON.parse(
+        '{"metadata":{"annotations":{"container.apparmor.security.beta.kubernetes.io/a\\ud800":"x\\udc00y"}},' +
+          '"spec":{"containers":[{"name":"c\\ud800","securityContext":{"capabilities":{"add":["\\udfff"]}}}]}}',
+      ),
+    );
+    assert.deepEqual(issues, []);
+    assert.deepEqual(Object.entries(value.metadata.annotations ?? {}), [
+      ['container.apparmor.security.beta.kubernetes.io/a\ufffd', 'x\ufffdy'],
+    ]);
+    assert.equal(value.spec.containers?.[0]?.name, 'c\ufffd');
+    assert.deepEqual(value.spec.containers?.[0]?.securityContext?.capabilities?.add, ['\ufffd']);
+    // Valid surrogate pairs are kept.
+    assert.equal(decodePod({ metadata: { name: '\u{1F600}' } }).value.metadata.name, '\u{1F600}');
+  });
   it('is case-sensitive about field names', () => {
     const { value, issues } = decodePod({
       spec: { HostNetwork: true, containers: [{ Name: 'x', securityContext: { Privileged: true } }] },

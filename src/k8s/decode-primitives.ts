@@ -5,6 +5,7 @@
  * Conventions (mirroring how the API server's JSON decoding treats Go fields):
  * - an absent key and JSON `null` both mean "unset" (`undefined`);
  * - a value of the wrong type is reported with its field path and left out;
+ * - strings are made well-formed (lone surrogates become U+FFFD), as Go's JSON decoder does;
  * - only known keys are ever read, so attacker-chosen keys (`__proto__`, `constructor`) are never looked up or
  *   assigned; maps with attacker keys are built on `Object.create(null)`.
  */
@@ -24,6 +25,21 @@ const INT32_MAX = 2147483647;
 // 2^63 is exactly representable as a double; every double below it (and at or above -2^63) fits in an int64.
 const INT64_LIMIT = 9223372036854775808;
 const INT64_LIMIT_BIG = 9223372036854775808n;
+
+/** ES2024 string methods (in Node 20, absent from our ES2023 type library). */
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/**
+ * Replaces lone UTF-16 surrogates (which JSON `\ud800` escapes can produce) with U+FFFD, as the API server's Go decoder
+ * does, so names and values reach messages exactly as upstream renders them. Well-formed strings are returned as is.
+ */
+export function wellFormed(s: string): string {
+  const w = s as unknown as WellFormedString;
+  return w.isWellFormed() ? s : w.toWellFormed();
+}
 
 /** Collects issues for one decode, keeping at most {@link MAX_DECODE_ISSUES}. */
 export class IssueSink {
@@ -122,7 +138,7 @@ export function arrayField(
 export function stringField(parent: RawObject, key: string, path: string, sink: IssueSink): string | undefined {
   const value = parent[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return wellFormed(value);
   sink.wrongType(joinPath(path, key), 'string', value);
   return undefined;
 }
@@ -188,7 +204,7 @@ export function stringListField(
   const out: string[] = [];
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
-    if (typeof item === 'string') out.push(item);
+    if (typeof item === 'string') out.push(wellFormed(item));
     else if (item === null || item === undefined) out.push('');
     else sink.wrongType(indexPath(joinPath(path, key), i), 'string', item);
   }
@@ -210,8 +226,8 @@ export function stringMapField(
   const out = Object.create(null) as Record<string, string>;
   for (const k of Object.keys(map)) {
     const value = map[k];
-    if (typeof value === 'string') out[k] = value;
-    else if (value === null || value === undefined) out[k] = '';
+    if (typeof value === 'string') out[wellFormed(k)] = wellFormed(value);
+    else if (value === null || value === undefined) out[wellFormed(k)] = '';
     else sink.wrongType(keyPath(joinPath(path, key), k), 'string', value);
   }
   return out;
