@@ -20,6 +20,7 @@ const COMMANDS: Readonly<Record<string, CommandRunner>> = {
 
 /** Runs one CLI invocation; returns the exit code (0 clean, 1 violations, 2 usage/input/config errors). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  ignoreBrokenPipe(io);
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     const topic = command === 'help' ? rest[0] : undefined;
@@ -41,5 +42,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 2;
     }
     throw error;
+  }
+}
+
+/** `psa check ... | head`: a closed stdout is not an error worth a stack trace; stop caring about the output. */
+function ignoreBrokenPipe(io: CliIo): void {
+  for (const stream of [io.stdout, io.stderr]) {
+    const emitter = stream as { on?: (event: string, listener: (error: NodeJS.ErrnoException) => void) => unknown };
+    if (typeof emitter.on !== 'function') continue;
+    emitter.on('error', (error) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
   }
 }

@@ -98,7 +98,7 @@ describe('psa check examples/ (the seed walkthrough, Talos default configuration
     assert.equal(doc.schema, 'psa.check/v1');
     const [ds] = doc.results;
     assert.equal(ds.file, 'examples/03-debug-container-daemonset.yaml');
-    assert.equal(ds.line, 3);
+    assert.equal(ds.line, 4);
     assert.equal(ds.index, 0);
     assert.equal(ds.kind, 'DaemonSet');
     assert.equal(ds.namespace, 'default');

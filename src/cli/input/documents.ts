@@ -201,6 +201,46 @@ export async function* readDocuments(source: InputSource, options: ReadOptions):
   }
 }
 
+/** One YAML document's source text within a stream, and its first line (1-based). */
+export interface SourceChunk {
+  readonly text: string;
+  readonly startLine: number;
+}
+
+/**
+ * Splits a whole YAML stream into per-document source chunks with the same marker rule as {@link readDocuments}, so
+ * a tool can rewrite some documents and copy the others byte for byte. Concatenating the chunks gives the input back.
+ */
+export function splitYamlStream(text: string): SourceChunk[] {
+  const out: SourceChunk[] = [];
+  const lines = text.split('\n');
+  let current: string[] = [];
+  let start = 1;
+  let content = false;
+  const close = (nextStart: number): void => {
+    if (current.length > 0) out.push({ text: current.join('\n') + '\n', startLine: start });
+    current = [];
+    start = nextStart;
+    content = false;
+  };
+  lines.forEach((line, i) => {
+    const bare = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (/^---(?:[ \t]|$)/.test(bare) && content) close(i + 1);
+    current.push(line);
+    if (/^---(?:[ \t]|$)/.test(bare) || !isDirectiveOrBlank(bare)) content = true;
+    if (/^\.\.\.(?:[ \t]|$)/.test(bare)) close(i + 2);
+  });
+  // The split added a final empty line for a trailing newline: drop it again.
+  if (current.length > 0) {
+    const last = current.join('\n');
+    if (last !== '') out.push({ text: last, startLine: start });
+  } else if (out.length > 0 && !text.endsWith('\n')) {
+    const final = out[out.length - 1]!;
+    out[out.length - 1] = { text: final.text.slice(0, -1), startLine: final.startLine };
+  }
+  return out;
+}
+
 function binaryError(file: string, pending: string, text: string, lineNumber: number, index: number): InputError {
   const joined = pending + text;
   const at = joined.search(CONTROL_CHARACTER);
