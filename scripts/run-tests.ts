@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
-const roots = ['src', 'test'];
+const roots = ['src', 'test', 'conformance', 'bench'];
 
 function collect(dir: string, out: string[]): void {
   let names: string[];
