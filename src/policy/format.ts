@@ -10,6 +10,7 @@ import type { Container, PodSpec } from '../k8s/pod.ts';
  */
 export function joinQuote(items: readonly string[]): string {
   if (items.length === 0) return '';
+  if (items.length === 1) return `"${items[0]!}"`;
   return `"${items.join('", "')}"`;
 }
 
