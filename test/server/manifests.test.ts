@@ -21,7 +21,7 @@ const restricted = (() => {
 })();
 
 function documents(file: string): Loose[] {
-  return parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => doc.toJS() as Loose);
+  return parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => doc.toJS());
 }
 
 function assertRestricted(workload: unknown, where: string): void {
@@ -120,7 +120,7 @@ describe('deploy/base (kustomize)', () => {
 
 describe('deploy/helm/psa', () => {
   it('the pod the chart renders from its default values passes restricted:latest', () => {
-    const values = parse(readFileSync('deploy/helm/psa/values.yaml', 'utf8')) as Loose;
+    const values = parse(readFileSync('deploy/helm/psa/values.yaml', 'utf8'));
     // The chart's deployment template copies these values verbatim (toYaml) into the pod template.
     const deployment = {
       apiVersion: 'apps/v1',
