@@ -127,7 +127,7 @@ describe('psa check examples/ (the seed walkthrough, Talos default configuration
     const text = readFileSync('examples/02-nginx-deployment.yaml', 'utf8');
     const r = await psa(['check', '-'], { stdin: text });
     assert.equal(r.code, 0);
-    assert.ok(r.stdout.startsWith('-:2: deployment.apps/nginx (namespace default)\n'));
+    assert.ok(r.stdout.startsWith('-:3: deployment.apps/nginx (namespace default)\n'));
     assert.ok(lines(r.stdout).includes(NGINX_WARNING));
   });
 });
