@@ -14,8 +14,9 @@ package main
 // incremented. The namespace getter serves `namespaces` by name (NotFound otherwise; every lookup fails with
 // `namespaceError` when set); the pod lister returns `pods` (or fails with `podListError`).
 //
-// `admission-bench` takes the same lines plus "iterations" and reports the time per Validate call (review decoded
-// once; object decoding, as in the webhook, happens inside each call).
+// `admission-bench` takes the same lines plus "benchMs" (or a fixed "iterations") and reports the time per Validate
+// call (review decoded once; object decoding, as in the webhook, happens inside each call), or with "full" per
+// whole handler call (review decoded, validated and the reply encoded).
 //
 // `admission-scheme` prints the kinds registered in the webhook's scheme, one JSON line per group/version.
 
@@ -78,6 +79,8 @@ type admissionRequest struct {
 	TimeoutMs      int64             `json:"timeoutMs"`
 	Body           string            `json:"body"`
 	Iterations     int               `json:"iterations"`
+	BenchMs        int               `json:"benchMs"`
+	Full           bool              `json:"full"`
 }
 
 type metricSample struct {
@@ -299,23 +302,61 @@ func runAdmissionBench(_ []string) error {
 			return admissionBenchResponse{ID: req.ID, Error: err.Error()}
 		}
 		review := obj.(*admissionv1.AdmissionReview)
-		iterations := req.Iterations
-		if iterations <= 0 {
-			iterations = 1000
-		}
 		decoder := admCodecs.UniversalDeserializer()
 		ctx := context.Background()
-		// Warm up, then time.
-		for i := 0; i < iterations/10+1; i++ {
-			s.delegate.Validate(ctx, api.RequestAttributes(review.Request, decoder))
+		op := func(n int) {
+			for i := 0; i < n; i++ {
+				s.delegate.Validate(ctx, api.RequestAttributes(review.Request, decoder))
+			}
 		}
-		start := time.Now()
-		for i := 0; i < iterations; i++ {
-			s.delegate.Validate(ctx, api.RequestAttributes(review.Request, decoder))
+		if req.Full {
+			// The whole handler after transport checks: decode the review, validate, encode the reply.
+			body := []byte(req.Body)
+			op = func(n int) {
+				for i := 0; i < n; i++ {
+					s.handle(ctx, body)
+				}
+			}
 		}
-		elapsed := time.Since(start)
+		benchMs := req.BenchMs
+		if benchMs <= 0 {
+			benchMs = 500
+		}
+		if req.Iterations > 0 {
+			op(req.Iterations/10 + 1)
+			start := time.Now()
+			op(req.Iterations)
+			elapsed := time.Since(start)
+			return admissionBenchResponse{ID: req.ID, Iterations: req.Iterations, NsPerOp: float64(elapsed.Nanoseconds()) / float64(req.Iterations)}
+		}
+		timedRun(op, time.Duration(benchMs/2)*time.Millisecond) // warm-up
+		iterations, elapsed := timedRun(op, time.Duration(benchMs)*time.Millisecond)
 		return admissionBenchResponse{ID: req.ID, Iterations: iterations, NsPerOp: float64(elapsed.Nanoseconds()) / float64(iterations)}
 	})
+}
+
+// timedRun grows n until op(n) takes at least d, like testing.B, and returns the final n and its duration.
+func timedRun(op func(n int), d time.Duration) (int, time.Duration) {
+	n := 1
+	for {
+		start := time.Now()
+		op(n)
+		elapsed := time.Since(start)
+		if elapsed >= d || n >= 1e9 {
+			return n, elapsed
+		}
+		next := n * 100
+		if elapsed > 0 {
+			next = int(float64(n) * 1.2 * float64(d) / float64(elapsed))
+		}
+		if next > n*100 {
+			next = n * 100
+		}
+		if next <= n {
+			next = n + 1
+		}
+		n = next
+	}
 }
 
 func runAdmissionScheme(_ []string) error {

@@ -509,7 +509,8 @@ function eachMember(text: string, i: number, visit: (key: string, start: number,
   if (text.charCodeAt(j) === 0x7d) return;
   for (;;) {
     const keyEnd = skipString(text, j);
-    const key = JSON.parse(text.slice(j, keyEnd)) as string;
+    const rawKey = text.slice(j + 1, keyEnd - 1);
+    const key = rawKey.includes('\\') ? (JSON.parse(text.slice(j, keyEnd)) as string) : rawKey;
     j = skipWs(text, keyEnd);
     j = skipWs(text, j + 1); // ':'
     const end = skipValue(text, j);
