@@ -42,6 +42,8 @@ function codeForError(error: { readonly message: string }): string {
   if (error.message.startsWith('exemptions.')) return 'invalid-exemption';
   if (error.message.startsWith('admission control plugin config is already set')) return 'talos-conflict';
   if (error.message.startsWith('strict decoding error')) return 'unknown-field';
+  if (error.message.startsWith('unknown field '))
+    return error.message.includes('belongs under') ? 'misplaced-field' : 'unknown-field';
   return 'load-error';
 }
 

@@ -239,3 +239,21 @@ describe('loadConfiguration: Talos', () => {
     ]);
   });
 });
+
+describe('loadConfiguration: plugin entries', () => {
+  it('a PodSecurityConfiguration field directly in the Talos entry is located and explained', async () => {
+    const p =
+      'cluster:\n  apiServer:\n    admissionControl:\n      - name: PodSecurity\n        defaults:\n          enforce: restricted\n';
+    assert.deepEqual(errors(await load({ '/w/p.yaml': p }, undefined, ['p.yaml'])), [
+      'p.yaml:5:9: unknown field "defaults" in cluster.apiServer.admissionControl entry; it belongs under "configuration" (Talos rejects the machine config)',
+    ]);
+  });
+  it('kube-apiserver ignores unknown plugin entry fields: a warning', async () => {
+    const ac =
+      'apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n  - name: PodSecurity\n    configurations: {}\n';
+    const r = await load({ '/w/ac.yaml': ac }, 'ac.yaml');
+    assert.ok(r.ok);
+    assert.equal(r.findings[0]?.code, 'ignored-field');
+    assert.equal(r.settings.defaults.enforce.level, 'privileged');
+  });
+});

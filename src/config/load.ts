@@ -221,6 +221,31 @@ export async function resolveConfiguration(options: LoadOptions): Promise<Resolu
   }
 }
 
+const PSA_FIELDS = new Set(['apiVersion', 'kind', 'defaults', 'exemptions']);
+
+/** Unknown keys in an admission plugin entry; PodSecurityConfiguration fields there belong under `configuration`. */
+function checkEntryKeys(
+  entry: TreeNode,
+  allowed: readonly string[],
+  what: string,
+  consequence: string,
+  severity: 'error' | 'warning',
+  errors: ConfigError[],
+  findings: Finding[],
+): void {
+  if (entry.kind !== 'map') return;
+  for (const e of entry.entries) {
+    if (allowed.includes(e.key) || e.key === '$patch') continue;
+    const hint =
+      PSA_FIELDS.has(e.key) || e.key === 'namespaces' || e.key === 'enforce'
+        ? `; it belongs under "configuration"`
+        : '';
+    const message = `unknown field ${JSON.stringify(e.key)} in ${what}${hint} (${consequence})`;
+    if (severity === 'error') errors.push({ message, pos: e.keyPos });
+    else findings.push({ severity, code: 'ignored-field', message, pos: e.keyPos });
+  }
+}
+
 function usageLike(errors: ConfigError[], findings: Finding[], file: string, message: string): Resolution {
   errors.push({ message, pos: { file, line: 1, col: 1 } });
   return { errors, findings };
@@ -280,6 +305,19 @@ async function resolveAdmissionConfiguration(
   if (plugins !== undefined && plugins.kind !== 'seq' && !(plugins.kind === 'scalar' && plugins.type === 'null')) {
     errors.push({ message: 'plugins: must be a list', pos: plugins.pos });
     return { source: base, errors, findings };
+  }
+  if (plugins?.kind === 'seq') {
+    for (const p of plugins.items) {
+      checkEntryKeys(
+        p,
+        ['name', 'path', 'configuration'],
+        'AdmissionConfiguration plugin entry',
+        'kube-apiserver ignores it',
+        'warning',
+        errors,
+        findings,
+      );
+    }
   }
   const entries =
     plugins?.kind === 'seq'
@@ -391,6 +429,26 @@ async function resolveTalos(
   for (const doc of admission.allDocuments) {
     const name = stringValue(getValue(doc, 'name'));
     if (name === undefined || name === '') errors.push({ message: TALOS_NAME_REQUIRED_MESSAGE, pos: doc.pos });
+    checkEntryKeys(
+      doc,
+      ['apiVersion', 'kind', 'name', 'configuration'],
+      'KubeAdmissionControlConfig',
+      'Talos rejects the machine config',
+      'error',
+      errors,
+      findings,
+    );
+  }
+  for (const entry of admission.legacyEntries) {
+    checkEntryKeys(
+      entry,
+      ['name', 'configuration'],
+      'cluster.apiServer.admissionControl entry',
+      'Talos rejects the machine config',
+      'error',
+      errors,
+      findings,
+    );
   }
   if (admission.legacyEntries.length > 0 && admission.allDocuments.length > 0) {
     errors.push({ message: TALOS_CONFLICT_MESSAGE, pos: admission.allDocuments[0]!.pos });
