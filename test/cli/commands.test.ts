@@ -1,0 +1,287 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { after, describe, it } from 'node:test';
+import { goldens, lines, psa } from './helpers.ts';
+
+const golden = goldens('commands');
+after(() => golden.assertAllClaimed());
+
+describe('psa check with configurations', () => {
+  it('--config and --talos-patch change the verdicts (Talos machine config + patch)', async () => {
+    const r = await psa([
+      'check',
+      '--config',
+      'examples/talos/controlplane.yaml',
+      '--talos-patch',
+      'examples/talos/patch-relax-defaults.yaml',
+      'examples/03-debug-container-daemonset.yaml',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(
+      r.stdout.includes(
+        'Warning: would violate PodSecurity "baseline:v1.35": host namespaces (hostNetwork=true, hostPID=true, hostIPC=true), privileged (container "debug-container" must not set securityContext.privileged=true)',
+      ),
+    );
+    assert.ok(!r.stdout.includes('Error creating'));
+  });
+
+  it('a namespace exempted by a Talos patch is not evaluated', async () => {
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: exporter, namespace: monitoring}\nspec:\n  hostPID: true\n  containers: [{name: c, image: x}]\n';
+    const strict = await psa(['check', '-'], { stdin: pod });
+    assert.equal(strict.code, 1);
+    assert.ok(
+      strict.stdout.includes(
+        'pods "exporter" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostPID=true)',
+      ),
+    );
+    const exempt = await psa(['check', '--talos-patch', 'examples/talos/patch-exempt-namespace.yaml', '-'], {
+      stdin: pod,
+    });
+    assert.equal(exempt.code, 0, exempt.stderr);
+    assert.ok(exempt.stdout.includes('exempt: namespace monitoring is exempt from Pod Security'));
+  });
+
+  it('a broken configuration is exit 2 with file:line:col', async () => {
+    const r = await psa([
+      'check',
+      '--config',
+      'examples/talos/pod-security-broken.yaml',
+      'examples/01-restricted-deployment.yaml',
+    ]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^psa: configuration error: examples\/talos\/pod-security-broken\.yaml:\d+:\d+: /m);
+    assert.equal(r.stdout, '');
+  });
+
+  it('invalid namespace labels: the Namespace is refused like the API server does', async () => {
+    const ns =
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n  labels:\n    pod-security.kubernetes.io/enforce: bogus\n';
+    const r = await psa(['check', '-'], { stdin: ns });
+    assert.equal(r.code, 1);
+    assert.ok(
+      lines(r.stdout).includes(
+        'Error from server (Invalid): error when creating "-": Namespace "team" is invalid: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "bogus": must be one of privileged, baseline, restricted',
+      ),
+    );
+  });
+
+  it('the exempt-namespace warning (spec 5.8.2) for a labelled exempt namespace', async () => {
+    const ns =
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kube-system\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n';
+    const r = await psa(['check', '-'], { stdin: ns });
+    assert.equal(r.code, 0);
+    assert.ok(
+      lines(r.stdout).includes(
+        'Warning: namespace "kube-system" is exempt from Pod Security, and the policy (enforce=restricted:latest) will be ignored',
+      ),
+    );
+  });
+
+  it('pods: enforce refusal hides warnings; invalid labels fall back with a policy error', async () => {
+    const input = [
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: apps}\nspec:\n  containers: [{name: web, image: nginx}]\n',
+    ].join('---\n');
+    const r = await psa(['check', '-o', 'json', '-'], { stdin: input });
+    assert.equal(r.code, 1);
+    const doc = JSON.parse(r.stdout);
+    const [pod] = doc.results;
+    assert.equal(pod.refused, true);
+    assert.deepEqual(pod.warnings, []);
+    assert.match(
+      pod.refusal,
+      /^pods "web" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false/,
+    );
+    assert.equal(doc.namespaces[0].action, 'created');
+  });
+
+  it('--user exempts what that user creates; controllers create pods as their service account', async () => {
+    const config = mkdtempSync(`${tmpdir()}/psa-cfg-`);
+    writeFileSync(
+      `${config}/psc.yaml`,
+      'apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\ndefaults:\n  enforce: baseline\n  warn: restricted\nexemptions:\n  usernames: ["system:serviceaccount:kube-system:daemon-set-controller"]\n',
+    );
+    const r = await psa(['check', '--config', `${config}/psc.yaml`, 'examples/03-debug-container-daemonset.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!r.stdout.includes('Error creating'));
+    assert.ok(r.stdout.includes('Warning: would violate PodSecurity "restricted:latest"'));
+  });
+});
+
+describe('psa explain', () => {
+  it('shows the strictest level, the version bands and the fields to change', async () => {
+    const r = await psa(['explain', 'examples/02-nginx-deployment.yaml', 'examples/03-debug-container-daemonset.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = lines(r.stdout);
+    assert.ok(out.includes('  strictest level met at latest: baseline'));
+    assert.ok(
+      out.includes(
+        '    v1.22 to latest: allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile',
+      ),
+    );
+    assert.ok(out.includes('      spec.template.spec.containers[0].securityContext.privileged: remove (or set false)'));
+    golden.check('explain.txt', r.stdout);
+  });
+
+  it('-o json', async () => {
+    const r = await psa(['explain', '-o', 'json', 'examples/03-debug-container-daemonset.yaml']);
+    const doc = JSON.parse(r.stdout);
+    const [e] = doc.results;
+    assert.equal(e.minimumLevel, 'privileged');
+    assert.deepEqual(e.levels.baseline, [
+      { from: 'v1.0', to: 'latest', allowed: false, reasons: ['host namespaces', 'privileged'] },
+    ]);
+    assert.deepEqual(
+      e.violations.map((v: { checkId: string }) => v.checkId),
+      [
+        'hostNamespaces',
+        'privileged',
+        'allowPrivilegeEscalation',
+        'capabilities_restricted',
+        'runAsNonRoot',
+        'seccompProfile_restricted',
+      ],
+    );
+  });
+});
+
+describe('psa fix', () => {
+  it('fixes the nginx Deployment for restricted, comments and formatting kept, and the result passes', async () => {
+    const r = await psa(['fix', '--level', 'restricted', 'examples/02-nginx-deployment.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stdout.startsWith('# What `kubectl create deployment nginx --image=nginx` sends'));
+    assert.ok(
+      r.stdout.includes('      containers:\n      - image: nginx\n'),
+      'kubectl-style sequence indentation is kept',
+    );
+    golden.check('fix-nginx.yaml', r.stdout);
+    const check = await psa(['check', '--level', 'restricted', '-o', 'json', '-'], { stdin: r.stdout });
+    assert.equal(check.code, 0);
+    assert.equal(JSON.parse(check.stdout).results[0].allowed, true);
+  });
+
+  it('every safe-only manifest passes its level after fix (table)', async () => {
+    const cases = [
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  initContainers: [{name: i, image: x}]\n  containers: [{name: c, image: x, securityContext: {capabilities: {add: [NET_BIND_SERVICE]}}}]\n',
+      'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: b}\nspec:\n  schedule: "* * * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          securityContext:\n            runAsNonRoot: false\n          containers:\n          - name: c\n            image: x\n            securityContext: null\n',
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: c}\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        image: x\n        securityContext:\n          runAsNonRoot: false\n          capabilities:\n            drop: [NET_RAW]\n',
+    ];
+    for (const level of ['restricted', 'restricted:v1.24', 'baseline']) {
+      for (const input of cases) {
+        const r = await psa(['fix', '--level', level, '-'], { stdin: input });
+        assert.equal(r.code, 0, `${level}: ${r.stderr}`);
+        const [lvl, version] = level.split(':');
+        const check = await psa(['check', '--level', lvl!, '--version', version ?? 'latest', '-o', 'json', '-'], {
+          stdin: r.stdout,
+        });
+        assert.equal(check.code, 0, `${level} after fix:\n${r.stdout}\n${check.stdout}`);
+      }
+    }
+  });
+
+  it('lists what cannot be fixed with the narrowest way to admit it (exit 1)', async () => {
+    const r = await psa(['fix', '--level', 'restricted', 'examples/03-debug-container-daemonset.yaml']);
+    assert.equal(r.code, 1);
+    golden.check('fix-daemonset.stderr.txt', r.stderr);
+    assert.ok(r.stderr.includes('kubectl label --overwrite ns default pod-security.kubernetes.io/enforce=privileged'));
+    assert.ok(r.stderr.includes('                namespaces: [default]'));
+  });
+
+  it('-o patch prints strategic-merge patches', async () => {
+    const r = await psa(['fix', '--level', 'restricted', '-o', 'patch', 'examples/02-nginx-deployment.yaml']);
+    assert.equal(r.code, 0);
+    golden.check('fix-nginx.patch.yaml', r.stdout);
+  });
+
+  it('--write rewrites the file in place', async () => {
+    const dir = mkdtempSync(`${tmpdir()}/psa-fix-`);
+    const path = `${dir}/nginx.yaml`;
+    writeFileSync(path, readFileSync('examples/02-nginx-deployment.yaml'));
+    const r = await psa(['fix', '--level', 'restricted', '--write', path]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, '');
+    assert.match(readFileSync(path, 'utf8'), /allowPrivilegeEscalation: false/);
+  });
+
+  it('needs --level', async () => {
+    const r = await psa(['fix', 'examples/']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--level is required/);
+  });
+});
+
+describe('psa namespace dry-run', () => {
+  it("prints upstream's warnings for the namespace's pods and groups them by owner", async () => {
+    const r = await psa(['namespace', 'dry-run', 'default', 'restricted', 'examples/']);
+    assert.equal(r.code, 1);
+    const out = lines(r.stdout);
+    assert.equal(
+      out[0],
+      'Warning: existing pods in namespace "default" violate the new PodSecurity enforce level "restricted:latest"',
+    );
+    assert.ok(out.includes('namespace/default labeled (server dry run)'));
+    golden.check('namespace-dry-run.txt', r.stdout);
+  });
+
+  it('counts pods with the same reasons, with no 3,000-pod cap', async () => {
+    const pods: string[] = [];
+    for (let i = 0; i < 3200; i++)
+      pods.push(
+        `apiVersion: v1\nkind: Pod\nmetadata: {name: p${String(i).padStart(4, '0')}, namespace: big}\nspec:\n  containers: [{name: c, image: x}]\n`,
+      );
+    const r = await psa(['namespace', 'dry-run', 'big', 'restricted', '-'], { stdin: pods.join('---\n') });
+    assert.equal(r.code, 1);
+    assert.ok(
+      lines(r.stdout).includes(
+        'Warning: p0000 (and 3199 other pods): allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile',
+      ),
+    );
+    assert.ok(!r.stdout.includes('only checked against the first'));
+  });
+
+  it('an allowed level prints no warnings and exits 0', async () => {
+    const r = await psa([
+      'namespace',
+      'dry-run',
+      'default',
+      'baseline',
+      'examples/01-restricted-deployment.yaml',
+      'examples/02-nginx-deployment.yaml',
+    ]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, 'namespace/default labeled (server dry run)\n');
+  });
+});
+
+describe('help, version, dispatch', () => {
+  it('psa --help and per-command --help', async () => {
+    const main = await psa(['--help']);
+    assert.equal(main.code, 0);
+    assert.match(main.stdout, /^psa: Kubernetes Pod Security Admission, offline\./);
+    for (const cmd of ['check', 'explain', 'fix', 'namespace', 'version']) {
+      const r = await psa([cmd, '--help']);
+      assert.equal(r.code, 0, cmd);
+      assert.match(r.stdout, /^Usage: psa /, cmd);
+    }
+    assert.equal((await psa(['help', 'check'])).stdout, (await psa(['check', '--help'])).stdout);
+  });
+
+  it('psa version', async () => {
+    const r = await psa(['version']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^psa \d+\.\d+\.\d+ \(kube-psa\)\npolicy versions: v1\.0 to v1\.37 \(latest = v1\.37\)\n$/);
+  });
+
+  it('psa config is dispatched to the config command', async () => {
+    const r = await psa(['config', 'show']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /kind: PodSecurityConfiguration/);
+  });
+
+  it('unknown commands and no command are usage errors (exit 2)', async () => {
+    assert.equal((await psa(['frobnicate'])).code, 2);
+    assert.equal((await psa([])).code, 2);
+  });
+});
