@@ -134,10 +134,17 @@ const labelValue = (key: string): fc.Arbitrary<string> =>
         { arbitrary: fc.constantFrom(...LEVEL_VALUES), weight: 1 },
       );
 
-const psaLabels: fc.Arbitrary<Record<string, string>> = fc
+/** PSA labels; a null value (which Go decodes as an empty, present label) now and then. */
+const psaLabels: fc.Arbitrary<Record<string, string | null>> = fc
   .subarray(LABEL_KEYS)
   .chain((keys) =>
-    fc.tuple(...keys.map((k) => labelValue(k).map((v) => [`pod-security.kubernetes.io/${k}`, v] as const))),
+    fc.tuple(
+      ...keys.map((k) =>
+        fc
+          .oneof({ arbitrary: labelValue(k), weight: 30 }, { arbitrary: fc.constant(null), weight: 1 })
+          .map((v) => [`pod-security.kubernetes.io/${k}`, v] as const),
+      ),
+    ),
   )
   .chain((entries) =>
     fc
@@ -166,7 +173,7 @@ const pod: fc.Arbitrary<JsonObject> = fc
   .chain((p) =>
     fc
       .record({
-        name: fc.constantFrom('web', 'db', 'pod-a', 'pod-b', 'Zed', 'émile'),
+        name: fc.constantFrom('web', 'db', 'pod-a', 'pod-b', 'Zed', 'émile', 'a<b>&c'),
         rc: fc.constantFrom(undefined, 'kata', 'runc'),
       })
       .map(({ name, rc }) => {
@@ -270,7 +277,13 @@ const podRequest: fc.Arbitrary<Shape> = fc
       name: (p['metadata'] as JsonObject)['name'] ?? '',
       namespace: ns,
       operation: op,
-      userInfo: { username: user, groups: ['system:authenticated'] },
+      userInfo: {
+        username: user,
+        groups: ['system:authenticated'],
+        extra: { 'authentication.kubernetes.io/node-name': ['n1'], z: null },
+      },
+      requestKind: { group: '', version: 'v1', kind: 'Pod' },
+      options: { kind: 'CreateOptions', apiVersion: 'meta.k8s.io/v1', fieldManager: 'kubectl <client>' },
       object: nullObject ? null : object,
       ...(old === undefined ? {} : { oldObject: old }),
       dryRun: false,
@@ -357,13 +370,14 @@ const namespaceRequest: fc.Arbitrary<Shape> = fc
     ),
     pods: fc.array(existingPod, { maxLength: 8 }),
     sameLabels: fc.boolean(),
+    badLabel: fc.oneof({ arbitrary: fc.constant(false), weight: 20 }, { arbitrary: fc.constant(true), weight: 1 }),
     podListError: fc.oneof(
       { arbitrary: fc.constant(undefined), weight: 15 },
       { arbitrary: fc.constant('the server is unavailable'), weight: 1 },
     ),
   })
-  .map(({ ns, oldLabels, newLabels, op, sub, pods, sameLabels, podListError }) => {
-    const labels = sameLabels ? oldLabels : newLabels;
+  .map(({ ns, oldLabels, newLabels, op, sub, pods, sameLabels, badLabel, podListError }) => {
+    const labels: JsonObject = sameLabels ? oldLabels : badLabel ? { ...newLabels, team: 7 } : newLabels;
     const object = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } };
     const request: JsonObject = {
       uid: 'uid-ns',

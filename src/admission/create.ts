@@ -97,6 +97,11 @@ export function createAdmission(options: CreateAdmissionOptions): Admission {
     serverVersion,
     admit: (request, admitOptions) => core.admit(request, admitOptions),
     admitReview: async (body, admitOptions) => {
+      // A `null` body is not JSON-shaped to upstream's recognizer; its YAML decoder yields an empty review, and the
+      // handler then crashes on the missing request.
+      if (body.trim() === 'null') {
+        return { ok: false, httpStatus: 500, message: 'internal server error', detail: 'the review is null' };
+      }
       const decoded = decodeAdmissionReviewText(body);
       if (!decoded.ok) return decoded;
       const request = decoded.review.request;

@@ -327,7 +327,7 @@ export function decodeAdmissionObject(raw: RawJson | undefined, defaultKind: Gro
   if (gv === undefined)
     return {
       ok: false,
-      error: `couldn't get version/kind; json parse error: unexpected GroupVersion string: ${String(apiVersionRaw)}`,
+      error: `unexpected GroupVersion string: ${String(apiVersionRaw)}`,
     };
   let group = gv.group;
   let version = gv.version;

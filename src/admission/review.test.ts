@@ -159,6 +159,7 @@ describe('admitReview: transport errors (§7.3)', () => {
     ['a wrongly typed uid', '{"request":{"uid":5}}', 400, 'unable to decode the request'],
     ['a malformed response', '{"request":{},"response":{"allowed":"yes"}}', 400, 'unable to decode the request'],
     ['no request', '{"kind":"AdmissionReview"}', 500, 'internal server error'],
+    ['a null body', ' null ', 500, 'internal server error'],
     [
       'a controller request without an object',
       review({
