@@ -177,6 +177,64 @@ const level: fc.Arbitrary<Level> = fc.constantFrom('privileged', 'baseline', 're
 
 const params = { numRuns: RUNS };
 
+// Every optional key a check reads; `withNulls` sets the absent ones to null (decoders drop nulls, but the engine is
+// defensive and must treat null exactly like absent).
+const NULLABLE_KEYS = [
+  'annotations',
+  'hostNetwork',
+  'hostPID',
+  'hostIPC',
+  'hostUsers',
+  'os',
+  'securityContext',
+  'volumes',
+  'initContainers',
+  'containers',
+  'ephemeralContainers',
+  'name',
+  'type',
+  'user',
+  'role',
+  'runAsNonRoot',
+  'runAsUser',
+  'seLinuxOptions',
+  'seccompProfile',
+  'appArmorProfile',
+  'sysctls',
+  'windowsOptions',
+  'hostProcess',
+  'privileged',
+  'allowPrivilegeEscalation',
+  'capabilities',
+  'add',
+  'drop',
+  'procMount',
+  'ports',
+  'hostPort',
+  'livenessProbe',
+  'readinessProbe',
+  'startupProbe',
+  'lifecycle',
+  'postStart',
+  'preStop',
+  'httpGet',
+  'tcpSocket',
+  'host',
+  'hostPath',
+  'nfs',
+  'emptyDir',
+  'configMap',
+];
+
+function withNulls<T>(value: T, inAnnotations = false): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => withNulls(v)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = withNulls(v, key === 'annotations');
+  if (!inAnnotations) for (const key of NULLABLE_KEYS) if (!(key in out)) out[key] = null;
+  return out as T;
+}
+
 describe('engine properties', () => {
   it('privileged allows everything, with no results', () => {
     fc.assert(
@@ -247,6 +305,19 @@ describe('engine properties', () => {
           result.violations.map((x) => (x.detail === '' ? x.reason : `${x.reason} (${x.detail})`)).join(', '),
         );
         for (const x of result.violations) assert.notEqual(x.reason, '');
+      }),
+      params,
+    );
+  });
+
+  it('null is treated exactly like an absent field', () => {
+    fc.assert(
+      fc.property(level, version, metadata, spec, (l, v, m, s) => {
+        const lv: LevelVersion = { level: l, version: v };
+        const plain = evaluatePod(lv, m, s);
+        const nulled = evaluatePod(lv, withNulls(m), withNulls(s));
+        assert.equal(nulled.forbiddenDetail, plain.forbiddenDetail);
+        assert.equal(nulled.allowed, plain.allowed);
       }),
       params,
     );
