@@ -113,7 +113,11 @@ export function setterPhrase(pod: boolean, containerNames: readonly string[]): s
   return pod ? `pod and ${containersPhrase(containerNames)}` : containersPhrase(containerNames);
 }
 
-/** A test on one container. Checks define these once at module level so the hot path allocates nothing. */
+/**
+ * A test on one container, defined once at module level so the hot path allocates nothing. The built-in checks run
+ * their fast path through loops of their own instead of {@link someContainer}: one shared loop would see every
+ * check's predicate and V8 could no longer inline them (measured: about 45% slower on a 10-container pod).
+ */
 export type ContainerPredicate = (container: Container) => boolean;
 
 /** True when any container matches, visiting init, regular, then ephemeral containers (spec §0.5). */
