@@ -8,7 +8,9 @@
  * Usage: node --import tsx conformance/config.conformance.ts [--cases N] [--seed S]
  */
 import fc from 'fast-check';
+import { normalizeLikeYamlToJson, parseDocuments } from '../src/config/tree.ts';
 import {
+  decodePodSecurityConfigurationNode,
   decodePodSecurityConfigurationText,
   defaultsToPolicy,
   formatFieldError,
@@ -17,11 +19,13 @@ import {
 import { parseSuiteArgs, randomSeed, UsageError } from './lib/args.ts';
 import { buildOracle, startOracle } from './lib/oracle.ts';
 
-const DEFAULT_CASES = 3_000;
+const DEFAULT_CASES = 5_000;
 
 interface ConfigRequest {
   readonly id: number;
   readonly content: string;
+  /** Decode as a plugin configuration embedded in an AdmissionConfiguration (YAML converted to JSON first). */
+  readonly embedded: boolean;
 }
 
 interface ConfigResponse {
@@ -335,7 +339,9 @@ const configText = fc.oneof(
 // ---- ours ----
 
 function ours(request: ConfigRequest): ConfigResponse {
-  const decoded = decodePodSecurityConfigurationText(request.content, 'config.yaml');
+  const decoded = request.embedded
+    ? decodeEmbedded(request.content)
+    : decodePodSecurityConfigurationText(request.content, 'config.yaml');
   if (!decoded.ok)
     return { id: request.id, loadError: decoded.error.message, policyError: null, validation: [], effective: null };
   const policy = defaultsToPolicy(decoded.document.defaults);
@@ -346,6 +352,17 @@ function ours(request: ConfigRequest): ConfigResponse {
     validation: validatePodSecurityConfiguration(decoded.document).map(formatFieldError),
     effective: { defaults: { ...decoded.document.defaults }, exemptions: { ...decoded.document.exemptions } },
   };
+}
+
+/** Our path for an embedded configuration: parsed with the file around it, then normalized like YAML-to-JSON. */
+function decodeEmbedded(content: string): ReturnType<typeof decodePodSecurityConfigurationNode> {
+  const root = parseDocuments(content, 'admission.yaml').documents[0]?.root ?? {
+    kind: 'scalar',
+    type: 'null',
+    value: '',
+    pos: { file: 'admission.yaml', line: 1, col: 1 },
+  };
+  return decodePodSecurityConfigurationNode(normalizeLikeYamlToJson(root));
 }
 
 function canonical(r: ConfigResponse): string {
@@ -371,8 +388,12 @@ async function main(): Promise<number> {
   const cases = options.cases ?? DEFAULT_CASES;
   const seed = options.seed ?? randomSeed();
   process.stdout.write(`config conformance: ${String(cases)} generated configurations, seed ${String(seed)}\n`);
-  const contents = fc.sample(configText, { numRuns: cases, seed });
-  const requests = contents.map((content, id): ConfigRequest => ({ id, content }));
+  const samples = fc.sample(fc.tuple(configText, fc.integer({ min: 0, max: 3 })), { numRuns: cases, seed });
+  const requests = samples.map(([content, pick], id): ConfigRequest => ({
+    id,
+    content,
+    embedded: pick === 0 && content !== '',
+  }));
   const oracle = startOracle<ConfigRequest, ConfigResponse>('config', {
     binary: buildOracle({ log: (l) => process.stdout.write(`${l}\n`) }),
   });
@@ -398,7 +419,8 @@ async function main(): Promise<number> {
           : theirs.validation.length > 0
             ? 'invalid'
             : 'valid';
-    tally.set(kind, (tally.get(kind) ?? 0) + 1);
+    const key = request.embedded ? `embedded ${kind}` : kind;
+    tally.set(key, (tally.get(key) ?? 0) + 1);
     if (canonical(mine) !== canonical(theirs)) {
       differences++;
       if (differences <= 5) {

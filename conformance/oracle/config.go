@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"os"
 
+	"sigs.k8s.io/yaml"
+
 	admissionapi "k8s.io/pod-security-admission/admission/api"
 	"k8s.io/pod-security-admission/admission/api/load"
 	"k8s.io/pod-security-admission/admission/api/validation"
@@ -16,6 +18,9 @@ import (
 type configRequest struct {
 	ID      json.RawMessage `json:"id"`
 	Content string          `json:"content"`
+	// Embedded: the content is a plugin configuration inside an AdmissionConfiguration; kube-apiserver hands it to
+	// the plugin as JSON converted from YAML.
+	Embedded bool `json:"embedded"`
 }
 
 type configEffective struct {
@@ -44,7 +49,17 @@ func orEmpty(list []string) []string {
 
 func evaluateConfig(req configRequest) configResponse {
 	resp := configResponse{ID: req.ID, Validation: []string{}}
-	cfg, err := load.LoadFromData([]byte(req.Content))
+	data := []byte(req.Content)
+	if req.Embedded {
+		converted, err := yaml.YAMLToJSON(data)
+		if err != nil {
+			msg := "embedded: " + err.Error()
+			resp.LoadError = &msg
+			return resp
+		}
+		data = converted
+	}
+	cfg, err := load.LoadFromData(data)
 	if err != nil {
 		msg := err.Error()
 		resp.LoadError = &msg

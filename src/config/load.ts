@@ -30,6 +30,7 @@ import {
   getValue,
   looksLikeJson,
   parseDocuments,
+  normalizeLikeYamlToJson,
   type Position,
   stringValue,
   type TreeNode,
@@ -390,7 +391,8 @@ function decodeEmbedded(
   errors: ConfigError[],
   findings: Finding[],
 ): Resolution {
-  const decoded = decodePodSecurityConfigurationNode(node);
+  // kube-apiserver hands the plugin its configuration as JSON converted from YAML: keys sorted, repeats collapsed.
+  const decoded = decodePodSecurityConfigurationNode(normalizeLikeYamlToJson(node));
   if (!decoded.ok) {
     errors.push(decoded.error);
     return { source, errors, findings, configNode: node, ...(talos === undefined ? {} : { talos }) };

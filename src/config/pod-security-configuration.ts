@@ -355,7 +355,20 @@ function renderJson(node: TreeNode): string {
   if (node.type === 'string') return JSON.stringify(node.value);
   if (node.type === 'null') return 'null';
   if (node.type === 'bool') return /^(y|yes|on|true)$/i.test(node.value) ? 'true' : 'false';
-  return node.value;
+  return jsonNumber(node.value);
+}
+
+/** A YAML 1.1 number as Kubernetes' YAML-to-JSON conversion writes it (`0x1f` is `31`, `1.50` is `1.5`). */
+function jsonNumber(text: string): string {
+  const plain = text.replaceAll('_', '');
+  const int = /^([-+]?)(0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|0[0-7]+|[0-9]+)$/.exec(plain);
+  if (int !== null) {
+    const digits = int[2]!;
+    const value = /^0[0-7]+$/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
+    return `${int[1] === '-' && value !== 0n ? '-' : ''}${value.toString()}`;
+  }
+  const n = Number(plain);
+  return Number.isFinite(n) ? String(n) : text;
 }
 
 /** A problem found after decoding, with upstream's message and the field it concerns. */
