@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { allowedVolumeSources, keyVersions, podCase, restrictedVolumeSources, type Json } from './arbitraries.ts';
+import {
+  allowedVolumeSources,
+  injectAt,
+  keyVersions,
+  podCase,
+  restrictedVolumeSources,
+  wrongTypes,
+  type Json,
+} from './arbitraries.ts';
+import { evaluateOurs } from './lib/engine.ts';
 
 /** Every JSON path (array indices as `[]`) in a value, with the kinds of value seen there. */
 function collectPaths(value: Json, path: string, out: Map<string, Set<string>>): void {
@@ -34,12 +43,12 @@ describe('podCase', () => {
     return seen;
   };
 
-  it('is plain JSON: no undefined, no non-finite numbers, integers only, nothing but objects/arrays/scalars', () => {
+  it('is plain JSON: no undefined, no non-finite numbers, nothing but objects/arrays/scalars', () => {
     const problems: string[] = [];
     const check = (value: unknown, path: string): void => {
       if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
       if (typeof value === 'number') {
-        if (!Number.isSafeInteger(value)) problems.push(`${path}: ${String(value)}`);
+        if (!Number.isFinite(value)) problems.push(`${path}: ${String(value)}`);
       } else if (Array.isArray(value)) value.forEach((item, i) => check(item, `${path}[${String(i)}]`));
       else if (typeof value === 'object') {
         for (const [key, child] of Object.entries(value)) check(child, `${path}.${key}`);
@@ -153,5 +162,34 @@ describe('podCase', () => {
       return new Set(names).size < names.length;
     });
     assert.ok(dup);
+  });
+
+  it('mixes in mistyped pods', () => {
+    assert.ok(
+      cases.some((c) => evaluateOurs({ id: 0, level: c.level, version: c.version, pod: c.pod }).error !== undefined),
+    );
+  });
+});
+
+describe('wrongTypes', () => {
+  it('each makes our decoder reject an otherwise fine pod, naming the field', () => {
+    const base = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a' }] } };
+    for (const [path, value] of wrongTypes) {
+      const pod = injectAt(base, path, value);
+      const answer = evaluateOurs({ id: 0, level: 'restricted', version: 'latest', pod });
+      const where = path
+        .map((p) => (typeof p === 'number' ? `[${String(p)}]` : p))
+        .join('.')
+        .replaceAll('.[', '[');
+      assert.ok(
+        answer.error?.includes(where.split('.container.apparmor')[0]!),
+        `${where}: ${answer.error ?? 'evaluated'}`,
+      );
+    }
+  });
+  it('injectAt copies and creates the path', () => {
+    const pod = { spec: {} };
+    assert.deepEqual(injectAt(pod, ['spec', 'containers', 0, 'name'], 5), { spec: { containers: [{ name: 5 }] } });
+    assert.deepEqual(pod, { spec: {} });
   });
 });

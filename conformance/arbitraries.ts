@@ -644,11 +644,83 @@ export function podInMood(mood: Mood): fc.Arbitrary<JsonObject> {
     });
 }
 
-/** A raw v1 Pod, mixing the three moods so restricted-ok, baseline-ok and privileged-only pods are all common. */
+/**
+ * Wrongly typed values at fields the checks read (so our decoder reads them too): the API server rejects such a pod,
+ * and so must we, never evaluating it with the field silently dropped. A path is keys and indices; a missing object or
+ * first element on the way is created.
+ */
+export const wrongTypes: readonly (readonly [path: readonly (string | number)[], value: Json])[] = [
+  [['spec', 'hostNetwork'], 'true'],
+  [['spec', 'hostPID'], 1],
+  [['spec', 'hostUsers'], 'false'],
+  [['spec', 'os'], 'windows'],
+  [['spec', 'os', 'name'], 1],
+  [['spec', 'securityContext'], []],
+  [['spec', 'securityContext', 'runAsNonRoot'], 'true'],
+  [['spec', 'securityContext', 'runAsUser'], 1.5],
+  [['spec', 'securityContext', 'runAsUser'], '0'],
+  [['spec', 'securityContext', 'runAsUser'], 1e19],
+  [['spec', 'securityContext', 'sysctls'], { name: 'kernel.msgmax' }],
+  [['spec', 'securityContext', 'sysctls', 0, 'name'], 5],
+  [['spec', 'securityContext', 'seccompProfile', 'type'], false],
+  [['spec', 'securityContext', 'windowsOptions', 'hostProcess'], 'true'],
+  [['spec', 'volumes'], {}],
+  [['spec', 'volumes', 0, 'hostPath'], '/'],
+  [['spec', 'volumes', 0, 'name'], ['x']],
+  [['spec', 'containers'], {}],
+  [['spec', 'containers', 0], 'c'],
+  [['spec', 'containers', 0, 'name'], 5],
+  [['spec', 'containers', 0, 'securityContext'], 'privileged'],
+  [['spec', 'containers', 0, 'securityContext', 'privileged'], 'true'],
+  [['spec', 'containers', 0, 'securityContext', 'allowPrivilegeEscalation'], 0],
+  [['spec', 'containers', 0, 'securityContext', 'capabilities', 'add'], 'NET_RAW'],
+  [['spec', 'containers', 0, 'securityContext', 'capabilities', 'drop', 0], 1],
+  [['spec', 'containers', 0, 'securityContext', 'procMount'], true],
+  [['spec', 'containers', 0, 'securityContext', 'runAsUser'], 2.5],
+  [['spec', 'containers', 0, 'securityContext', 'seLinuxOptions', 'type'], 7],
+  [['spec', 'containers', 0, 'ports', 0, 'hostPort'], '80'],
+  [['spec', 'containers', 0, 'ports', 0, 'hostPort'], 2147483648],
+  [['spec', 'containers', 0, 'ports', 0, 'hostPort'], -2147483649],
+  [['spec', 'containers', 0, 'ports', 0, 'hostPort'], 80.5],
+  [['spec', 'containers', 0, 'livenessProbe', 'httpGet', 'host'], 7],
+  [['spec', 'initContainers', 0, 'lifecycle', 'preStop', 'tcpSocket'], 'x'],
+  [['spec', 'ephemeralContainers', 0, 'securityContext', 'appArmorProfile'], 'Unconfined'],
+  [['metadata'], 'pod'],
+  [['metadata', 'annotations'], []],
+  [['metadata', 'annotations', 'container.apparmor.security.beta.kubernetes.io/a'], 1],
+];
+
+/** A copy of `pod` with `value` at `path`, creating the objects and first elements on the way. */
+export function injectAt(pod: JsonObject, path: readonly (string | number)[], value: Json): JsonObject {
+  const root = structuredClone(pod) as Record<string, unknown>;
+  let node: Record<string | number, unknown> = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i]!;
+    const nextIsIndex = typeof path[i + 1] === 'number';
+    let child = node[key];
+    if (nextIsIndex ? !Array.isArray(child) : typeof child !== 'object' || child === null || Array.isArray(child)) {
+      child = nextIsIndex ? [] : {};
+      node[key] = child;
+    }
+    if (nextIsIndex && (child as unknown[]).length === 0) (child as unknown[]).push({});
+    node = child as Record<string | number, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+  return root as JsonObject;
+}
+
+/** A generated pod with one wrongly typed field. */
+export const mistypedPod: fc.Arbitrary<JsonObject> = fc
+  .tuple(podInMood('wild'), fc.constantFrom(...wrongTypes))
+  .map(([pod, [path, value]]) => injectAt(pod, path, value));
+
+/** A raw v1 Pod, mixing the three moods so restricted-ok, baseline-ok and privileged-only pods are all common, plus
+ * a few mistyped pods that both sides must reject. */
 export const rawPod: fc.Arbitrary<JsonObject> = fc.oneof(
-  { arbitrary: podInMood('restricted'), weight: 4 },
-  { arbitrary: podInMood('baseline'), weight: 3 },
-  { arbitrary: podInMood('wild'), weight: 3 },
+  { arbitrary: podInMood('restricted'), weight: 40 },
+  { arbitrary: podInMood('baseline'), weight: 30 },
+  { arbitrary: podInMood('wild'), weight: 30 },
+  { arbitrary: mistypedPod, weight: 2 },
 );
 
 /** Every version at which some check changes, plus `latest` and a version above the newest. */
