@@ -22,7 +22,10 @@ export interface TestWebhook {
 export async function startTestWebhook(options: {
   readonly pki: TestPki;
   readonly config: string;
-  readonly namespaces: string;
+  /** The namespaces file (`--namespaces-from`); omit it to use `kubeconfig`. */
+  readonly namespaces?: string;
+  /** A kubeconfig path (`--kubeconfig`), e.g. for the Kubernetes API stand-in. */
+  readonly kubeconfig?: string;
   readonly logger?: Logger;
   readonly extraArgs?: readonly string[];
 }): Promise<TestWebhook> {
@@ -34,7 +37,7 @@ export async function startTestWebhook(options: {
     key: join(dir, 'tls.key'),
   };
   writeFileSync(files.config, options.config);
-  writeFileSync(files.namespaces, options.namespaces);
+  if (options.namespaces !== undefined) writeFileSync(files.namespaces, options.namespaces);
   copyFileSync(options.pki.server.cert, files.cert);
   copyFileSync(options.pki.server.key, files.key);
   const parsed = parseServeArgs([
@@ -48,8 +51,9 @@ export async function startTestWebhook(options: {
     '127.0.0.1',
     '--config',
     files.config,
-    '--namespaces-from',
-    files.namespaces,
+    ...(options.kubeconfig === undefined
+      ? ['--namespaces-from', files.namespaces]
+      : ['--kubeconfig', options.kubeconfig]),
     '--file-watch-interval',
     '50ms',
     ...(options.extraArgs ?? []),
