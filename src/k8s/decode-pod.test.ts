@@ -490,7 +490,9 @@ describe('decodePod: hostile input', () => {
     assert.equal(value.metadata.labels?.['constructor'], 'y');
     assert.deepEqual(Object.keys(value.metadata.labels ?? {}), ['__proto__', 'constructor']);
     assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
-    assert.equal(Object.getPrototypeOf(value.metadata.labels), null);
+    // Plain objects (fast to iterate); `__proto__` is an own data property, not the prototype.
+    assert.equal(Object.getPrototypeOf(value.metadata.labels), Object.prototype);
+    assert.equal(Object.hasOwn(value.metadata.labels ?? {}, '__proto__'), true);
   });
   it('ignores deep nesting in unknown fields', () => {
     let deep: unknown = {};

@@ -7,7 +7,7 @@
  * - a value of the wrong type is reported with its field path and left out;
  * - strings are made well-formed (lone surrogates become U+FFFD), as Go's JSON decoder does;
  * - only known keys are ever read, so attacker-chosen keys (`__proto__`, `constructor`) are never looked up or
- *   assigned; maps with attacker keys are built on `Object.create(null)`.
+ *   assigned; in maps with attacker keys, `__proto__` is defined as a plain own property.
  */
 import { type Issue, type IssueCode, IssueCodes } from '../api/issue.ts';
 
@@ -212,8 +212,7 @@ export function stringListField(
 }
 
 /**
- * `parent[key]` as a map of strings, built on a null-prototype object so attacker keys such as `__proto__` stay plain
- * own keys. A `null` value becomes `""` (as the API server's decoder stores it); other non-strings are reported.
+ * `parent[key]` as a map of strings; attacker keys such as `__proto__` stay plain own keys. A `null` value becomes `""` (as the API server's decoder stores it); other non-strings are reported.
  */
 export function stringMapField(
   parent: RawObject,
@@ -223,12 +222,22 @@ export function stringMapField(
 ): Readonly<Record<string, string>> | undefined {
   const map = objectField(parent, key, path, sink);
   if (map === undefined) return undefined;
-  const out = Object.create(null) as Record<string, string>;
+  // A plain object stays in V8's fast mode (null-prototype objects are dictionaries, slow to iterate on the hot path);
+  // `__proto__`, the one key a plain object would not keep as an own property, is defined explicitly.
+  const out: Record<string, string> = {};
   for (const k of Object.keys(map)) {
     const value = map[k];
-    if (typeof value === 'string') out[wellFormed(k)] = wellFormed(value);
-    else if (value === null || value === undefined) out[wellFormed(k)] = '';
-    else sink.wrongType(keyPath(joinPath(path, key), k), 'string', value);
+    let decoded: string;
+    if (typeof value === 'string') decoded = wellFormed(value);
+    else if (value === null || value === undefined) decoded = '';
+    else {
+      sink.wrongType(keyPath(joinPath(path, key), k), 'string', value);
+      continue;
+    }
+    const name = wellFormed(k);
+    if (name === '__proto__')
+      Object.defineProperty(out, name, { value: decoded, enumerable: true, writable: true, configurable: true });
+    else out[name] = decoded;
   }
   return out;
 }
