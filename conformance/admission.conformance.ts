@@ -196,6 +196,43 @@ const badField: fc.Arbitrary<(p: JsonObject) => JsonObject> = fc.constantFrom(
   (p: JsonObject) => ({ ...p, spec: { ...(p['spec'] as JsonObject), volumes: [{ name: 'v', hostPath: 'x' }] } }),
   (p: JsonObject) => ({ ...p, spec: { ...(p['spec'] as JsonObject), securityContext: { runAsUser: 1.5 } } }),
   (p: JsonObject) => ({ ...p, spec: 'nope' }),
+  // Fields Pod Security never reads still fail upstream's decode.
+  (p: JsonObject) => ({ ...p, spec: { ...(p['spec'] as JsonObject), restartPolicy: 5 } }),
+  (p: JsonObject) => ({ ...p, spec: { ...(p['spec'] as JsonObject), terminationGracePeriodSeconds: '30' } }),
+  (p: JsonObject) => ({ ...p, spec: { ...(p['spec'] as JsonObject), nodeSelector: { zone: true } } }),
+  (p: JsonObject) => ({
+    ...p,
+    spec: { ...(p['spec'] as JsonObject), tolerations: [{ key: 'k', tolerationSeconds: 1.5 }] },
+  }),
+  (p: JsonObject) => ({ ...p, metadata: { name: 'x', creationTimestamp: 'yesterday' } }),
+  (p: JsonObject) => ({ ...p, metadata: { name: 'x', creationTimestamp: '2024-13-01T00:00:00Z' } }),
+  (p: JsonObject) => ({ ...p, metadata: { name: 'x', creationTimestamp: '2024-02-30T00:00:00Z' } }),
+  (p: JsonObject) => ({ ...p, metadata: { name: 'x', creationTimestamp: '2024-01-01T00:00:00Zjunk' } }),
+  (p: JsonObject) => ({ ...p, metadata: { name: 'x', creationTimestamp: 5 } }),
+  (p: JsonObject) => ({
+    ...p,
+    spec: { ...(p['spec'] as JsonObject), containers: [{ name: 'c', resources: { limits: { cpu: 'lots' } } }] },
+  }),
+  (p: JsonObject) => ({
+    ...p,
+    spec: { ...(p['spec'] as JsonObject), containers: [{ name: 'c', resources: { requests: { memory: '1Zi' } } }] },
+  }),
+  (p: JsonObject) => ({
+    ...p,
+    spec: { ...(p['spec'] as JsonObject), containers: [{ name: 'c', resources: { requests: { memory: true } } }] },
+  }),
+  (p: JsonObject) => ({
+    ...p,
+    spec: { ...(p['spec'] as JsonObject), containers: [{ name: 'c', livenessProbe: { httpGet: { port: true } } }] },
+  }),
+  (p: JsonObject) => ({
+    ...p,
+    spec: { ...(p['spec'] as JsonObject), containers: [{ name: 'c', env: { A: 'b' }, ports: [{ name: 7 }] }] },
+  }),
+  (p: JsonObject) => ({ ...p, status: { phase: 5, startTime: 'x' } }),
+  // Two defects: the first in document order wins, unless the second stops decoding at once.
+  (p: JsonObject) => ({ ...p, spec: { ...(p['spec'] as JsonObject), hostPID: 'x', restartPolicy: 5 } }),
+  (p: JsonObject) => ({ metadata: { name: 'x', labels: { a: 1 }, creationTimestamp: 'bad' }, spec: p['spec'] ?? null }),
 );
 
 const CONTROLLERS: readonly { group: string; resource: string; kind: string; wrap: (t: JsonObject) => JsonObject }[] = [

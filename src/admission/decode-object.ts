@@ -2,17 +2,17 @@
  * The default object decoder: resolves a request object's type the way upstream's universal deserializer does, and
  * decodes Pods, Namespaces and pod-template-bearing controllers through the `src/k8s` decoders.
  *
- * Upstream decodes into the full Go types, so a wrongly typed field fails the decode with an `encoding/json` error
- * such as `json: cannot unmarshal string into Go struct field PodSpec.spec.hostNetwork of type bool`. We reproduce
- * that text for every field Pod Security reads (the Go struct and type names below are facts about the `k8s.io/api`
- * v1 types). Known gap: fields Pod Security does not read are not type-checked, so a request whose only defect is,
- * say, a numeric `spec.restartPolicy` is accepted here but rejected by upstream; the API server never sends such
- * objects (it serializes typed objects).
+ * Upstream decodes into the full Go types, so a wrongly typed field anywhere fails the decode with an `encoding/json`
+ * error such as `json: cannot unmarshal string into Go struct field PodSpec.spec.hostNetwork of type bool`. For Pods,
+ * Namespaces and the pod-template kinds we reproduce that from the generated type schema (`go-decode.ts`); the table
+ * below maps the `src/k8s` decoders' issues to the same text as a fallback. Other registered kinds (ConfigMap, ...)
+ * are not type-checked (upstream would report their decode errors; we report the missing pod template instead).
  */
 import type { Issue } from '../api/issue.ts';
 import { isWebhookSchemeKind } from '../k8s/admission-review.ts';
 import type { GroupVersionKind, RawJson } from '../k8s/admission-review.ts';
 import { decodeObjectMeta, decodePod } from '../k8s/decode-pod.ts';
+import { goDecodeError as goSchemaDecodeError, goRootType } from './go-decode.ts';
 import { goQuote } from './go-text.ts';
 import type { AdmissionObject, ObjectDecodeResult } from './objects.ts';
 
@@ -358,6 +358,12 @@ function jsonTypeName(value: unknown): string {
 }
 
 function decodeKnown(value: Readonly<Record<string, unknown>>, gvk: GroupVersionKind, key: string): ObjectDecodeResult {
+  // Upstream decodes into the full Go type first: any wrongly typed field fails, with encoding/json's text.
+  const root = goRootType(gvk.group, gvk.version, gvk.kind);
+  if (root !== undefined) {
+    const error = goSchemaDecodeError(value, root);
+    if (error !== undefined) return { ok: false, error };
+  }
   if (key === 'v1/Pod') {
     const decoded = decodePod(value);
     const first = decoded.issues[0];
