@@ -84,9 +84,14 @@ export async function* readDocuments(source: InputSource, options: ReadOptions):
   let binary: InputError | undefined;
   let first = true;
 
-  const flush = function* (): Generator<InputItem> {
+  /** Starts a new chunk and hands back the finished one. */
+  const close = (): Chunk => {
     const current = chunk;
     chunk = { lines: [], startLine: lineNumber + 1, size: 0, oversized: false, hasContent: false };
+    return current;
+  };
+
+  const emit = function* (current: Chunk): Generator<InputItem> {
     if (!current.hasContent) return;
     if (current.oversized) {
       yield {
@@ -104,27 +109,33 @@ export async function* readDocuments(source: InputSource, options: ReadOptions):
     }
   };
 
-  const takeLine = function* (line: string, oversizedLine: boolean): Generator<InputItem> {
+  /** Adds a line; returns the chunk it completed, if any (a plain function: this runs for every line). */
+  const takeLine = (line: string, oversizedLine: boolean): Chunk | undefined => {
     lineNumber++;
     if (!source.json) {
       const c = line.charCodeAt(0);
       if ((c === 0x2d || c === 0x2e) && /^(?:---|\.\.\.)(?:[ \t]|$)/.test(line)) {
         if (c === 0x2d) {
           // `---` starts a new document; directives just before it stay with it.
-          if (chunk.hasContent && (chunk.oversized || !chunk.lines.every(isDirectiveOrBlank))) yield* flush();
+          let done: Chunk | undefined;
+          if (chunk.hasContent && (chunk.oversized || !chunk.lines.every(isDirectiveOrBlank))) {
+            lineNumber--;
+            done = close();
+            lineNumber++;
+          }
           if (chunk.lines.length === 0) chunk.startLine = lineNumber;
           push(line, oversizedLine);
           chunk.hasContent = true;
-          return;
+          return done;
         }
         push(line, oversizedLine);
-        yield* flush();
-        return;
+        return close();
       }
     }
     if (chunk.lines.length === 0 && !chunk.oversized) chunk.startLine = lineNumber;
     push(line, oversizedLine);
     if (!chunk.hasContent && !isBlankOrComment(line)) chunk.hasContent = true;
+    return undefined;
   };
 
   const push = (line: string, oversizedLine: boolean): void => {
@@ -162,7 +173,8 @@ export async function* readDocuments(source: InputSource, options: ReadOptions):
         pending = '';
         pendingOversized = false;
         if (line.endsWith('\r')) line = line.slice(0, -1);
-        yield* takeLine(line, wasOversized);
+        const done = takeLine(line, wasOversized);
+        if (done !== undefined) yield* emit(done);
         start = nl + 1;
       }
       if (start < text.length) {
@@ -177,9 +189,11 @@ export async function* readDocuments(source: InputSource, options: ReadOptions):
     if (binary === undefined) {
       const tail = decoder.decode();
       if (tail !== '') pending += tail;
-      if (pending !== '' || pendingOversized)
-        yield* takeLine(pending.endsWith('\r') ? pending.slice(0, -1) : pending, pendingOversized);
-      yield* flush();
+      if (pending !== '' || pendingOversized) {
+        const done = takeLine(pending.endsWith('\r') ? pending.slice(0, -1) : pending, pendingOversized);
+        if (done !== undefined) yield* emit(done);
+      }
+      yield* emit(close());
     }
   } catch (error) {
     yield {
@@ -196,7 +210,7 @@ export async function* readDocuments(source: InputSource, options: ReadOptions):
   }
   if (binary !== undefined) {
     // Whatever was complete before the garbage is still checked.
-    yield* flush();
+    yield* emit(close());
     yield binary;
   }
 }
