@@ -11,6 +11,9 @@
  *
  * Usage: node --import tsx conformance/admission.conformance.ts [--cases N] [--seed S]
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { createAdmission, CountingMetrics } from '../src/admission/index.ts';
 import type { AdmissionSettings, ListedPod, MetricSample } from '../src/admission/index.ts';
@@ -18,6 +21,7 @@ import { parseLevel, parseVersion } from '../src/api/index.ts';
 import type { LevelVersion } from '../src/api/index.ts';
 import { decodeObjectMeta, decodePodSpec } from '../src/k8s/decode-pod.ts';
 import type { Namespace } from '../src/k8s/namespace.ts';
+import { generateSchemaSource } from './admission-schema.ts';
 import { type JsonObject, podInMood } from './arbitraries.ts';
 import { parseSuiteArgs, randomSeed, UsageError } from './lib/args.ts';
 import { buildOracle, startOracle } from './lib/oracle.ts';
@@ -616,7 +620,16 @@ async function main(): Promise<number> {
   const total = options.cases ?? DEFAULT_CASES;
   const seed = options.seed ?? randomSeed();
   process.stdout.write(`admission differential: ${String(total)} generated cases, seed ${String(seed)}\n`);
-  const oracle = startOracle<AdmissionCase, OracleAnswer>('admission', { binary: buildOracle() });
+  const binary = buildOracle();
+  // The generated Go type schema must match the oracle's upstream module.
+  const schemaPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'admission', 'go-schema.ts');
+  if (readFileSync(schemaPath, 'utf8') !== generateSchemaSource(binary)) {
+    process.stdout.write(
+      'src/admission/go-schema.ts is out of date: run node --import tsx conformance/admission-schema.ts\n',
+    );
+    return 1;
+  }
+  const oracle = startOracle<AdmissionCase, OracleAnswer>('admission', { binary });
   const generated = fc.sample(caseArb, { numRuns: total, seed });
   const all = [...deterministicCases(), ...generated].map((g, i) => toCase(i, g));
   let differences = 0;
