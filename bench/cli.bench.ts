@@ -142,7 +142,7 @@ async function check(path: string, format: string): Promise<{ code: number; byte
   return { code, bytes };
 }
 
-async function time(fn: () => unknown | Promise<unknown>): Promise<number> {
+async function time(fn: () => unknown): Promise<number> {
   const start = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - start) / 1e6;
