@@ -23,13 +23,7 @@ function keysWithin(kind: string, value: Record<string, unknown>): void {
 
 describe('psa check -o sarif', () => {
   it('emits a SARIF 2.1.0 log the schema accepts', async () => {
-    const r = await psa([
-      'check',
-      '-o',
-      'sarif',
-      'examples/',
-      'test/cli/inputs/bad/unknown-kind.yaml',
-    ]);
+    const r = await psa(['check', '-o', 'sarif', 'examples/', 'test/cli/inputs/bad/unknown-kind.yaml']);
     const log = JSON.parse(r.stdout);
     keysWithin('log', log);
     assert.equal(log.version, '2.1.0');
