@@ -541,42 +541,37 @@ function findRawSpans(text: string): RawSpans {
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
 const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+const NEEDS_ESCAPE_BESIDES_QUOTE = /[\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
+
+// Everything Go escapes, plus lone surrogates (which Go's decoder had already turned into U+FFFD).
+const ESCAPES =
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+  /["\\\u0000-\u001f<>&\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+function escapeOne(ch: string): string {
+  const short = SHORT_ESCAPES[ch];
+  if (short !== undefined) return short;
+  const c = ch.charCodeAt(0);
+  if (c >= 0xd800 && c <= 0xdfff) return '\ufffd';
+  return `\\u${c.toString(16).padStart(4, '0')}`;
+}
 
 /** A JSON string literal exactly as Go's `encoding/json` writes it. */
 export function goJsonString(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
-  let out = '"';
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    let rep: string | undefined;
-    if (c < 0x20) {
-      if (c === 0x08) rep = '\\b';
-      else if (c === 0x0c) rep = '\\f';
-      else if (c === 0x0a) rep = '\\n';
-      else if (c === 0x0d) rep = '\\r';
-      else if (c === 0x09) rep = '\\t';
-      else rep = `\\u00${c.toString(16).padStart(2, '0')}`;
-    } else if (c === 0x22) rep = '\\"';
-    else if (c === 0x5c) rep = '\\\\';
-    else if (c === 0x3c) rep = '\\u003c';
-    else if (c === 0x3e) rep = '\\u003e';
-    else if (c === 0x26) rep = '\\u0026';
-    else if (c === 0x2028) rep = '\\u2028';
-    else if (c === 0x2029) rep = '\\u2029';
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        i++;
-        continue;
-      }
-      rep = '\ufffd'; // Go's decoder already turned the lone surrogate into U+FFFD, written literally
-    } else if (c >= 0xdc00 && c <= 0xdfff) rep = '\ufffd';
-    if (rep === undefined) continue;
-    out += s.slice(start, i) + rep;
-    start = i + 1;
-  }
-  return `${out + s.slice(start)}"`;
+  // Policy messages are full of double quotes and nothing else to escape: the common case is one cheap pass.
+  if (!NEEDS_ESCAPE_BESIDES_QUOTE.test(s)) return `"${s.replaceAll('"', '\\"')}"`;
+  return `"${s.replace(ESCAPES, escapeOne)}"`;
 }
 
 const COMPACT_TOKENS = /"(?:[^"\\]|\\.)*"|[ \t\n\r]+/g;
