@@ -134,6 +134,28 @@ describe('admitReview: golden response bytes', () => {
   }
 });
 
+describe('admitReview: edge cases recorded from upstream', () => {
+  const file = 'upstream-recorded.json';
+  claimed.add(file);
+  const recorded = JSON.parse(readFileSync(join(GOLDEN_DIR, file), 'utf8')) as {
+    cases: {
+      name: string;
+      namespaces: Record<string, Record<string, string>>;
+      body: string;
+      httpStatus: number;
+      response: string;
+    }[];
+  };
+  for (const c of recorded.cases) {
+    it(c.name, async () => {
+      const h = harness({ namespaces: c.namespaces });
+      const out = await h.admission.admitReview(c.body);
+      assert.equal(out.ok ? 200 : out.httpStatus, c.httpStatus);
+      assert.equal(out.ok ? out.body : `${out.message}\n`, c.response);
+    });
+  }
+});
+
 describe('admitReview: transport errors (§7.3)', () => {
   const table: readonly [string, string, number, string][] = [
     ['not JSON', '{', 400, 'unable to decode the request'],
