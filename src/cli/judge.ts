@@ -42,6 +42,19 @@ export interface PodBearing {
   readonly issues: readonly FieldIssue[];
 }
 
+const NO_WARNINGS: readonly string[] = Object.freeze([]);
+
+function sameLevelVersion(a: LevelVersion, b: LevelVersion): boolean {
+  return a.level === b.level && a.version.text === b.version.text;
+}
+
+interface NamespacePolicyState {
+  readonly policy: Policy;
+  readonly policyError: string | undefined;
+  /** Controllers get nothing when warn and audit are privileged and the labels parse (§5.5 step 5). */
+  readonly quietController: boolean;
+}
+
 interface NamespaceState {
   labels: Readonly<Record<string, string>>;
 }
@@ -50,6 +63,7 @@ interface NamespaceState {
 export class Judge {
   readonly #options: JudgeOptions;
   readonly #namespaces = new Map<string, NamespaceState>();
+  readonly #policies = new Map<string, NamespacePolicyState>();
 
   constructor(options: JudgeOptions) {
     this.#options = options;
@@ -75,16 +89,77 @@ export class Judge {
     return rc !== undefined && rc !== '' && this.#options.settings.exemptions.runtimeClasses.includes(rc);
   }
 
+  /** The policy for a namespace, computed once per label change (not per object). */
+  #policyOf(namespace: string): NamespacePolicyState {
+    let state = this.#policies.get(namespace);
+    if (state === undefined) {
+      const { policy, errors } = policyToEvaluate(this.labelsOf(namespace), this.#options.settings.defaults);
+      state = {
+        policy,
+        policyError: errors.length > 0 ? `Failed to parse policy: ${formatFieldErrors(errors)}` : undefined,
+        quietController:
+          errors.length === 0 && policy.warn.level === 'privileged' && policy.audit.level === 'privileged',
+      };
+      this.#policies.set(namespace, state);
+    }
+    return state;
+  }
+
   /** Judges a Pod or a workload as the API server would (§5.4-§5.6), plus its controller's pods for workloads. */
   judge(object: PodBearing): ObjectVerdict {
     const info = kindInfo(object.kind);
     const isPod = object.kind === 'Pod';
-    const namespace = object.metadata.namespace ?? this.#options.defaultNamespace;
-    const name =
-      object.metadata.name ??
-      (object.metadata.generateName !== undefined ? `${object.metadata.generateName}${SUFFIX_PLACEHOLDER}` : '');
+    const meta = object.metadata;
+    const namespace = meta.namespace ?? this.#options.defaultNamespace;
+    const name = meta.name ?? (meta.generateName !== undefined ? `${meta.generateName}${SUFFIX_PLACEHOLDER}` : '');
     const podName = isPod ? name : (info?.podName(name) ?? name);
-    const base = {
+    const template = object.template;
+    let exempt: ObjectVerdict['exempt'];
+    let state: NamespacePolicyState | undefined;
+    if (this.#isExemptNamespace(namespace)) exempt = 'namespace';
+    else if (this.#isExemptUser(this.#options.username)) exempt = 'user';
+    else {
+      state = this.#policyOf(namespace);
+      if (template !== null && this.#isExemptRuntimeClass(template)) exempt = 'runtimeClass';
+    }
+    let enforce: ModeVerdict | undefined;
+    let audit: ModeVerdict | undefined;
+    let warn: ModeVerdict | undefined;
+    let warnings: readonly string[] = NO_WARNINGS;
+    let refused = false;
+    let refusal: string | undefined;
+    if (exempt === undefined && state !== undefined && template !== null) {
+      const policy = state.policy;
+      // The object itself: a Pod is defaulted as a Pod; a workload's template as a template.
+      const shape = applyDefaults(template, isPod);
+      const auditResult = evaluate(policy.audit, shape.metadata, shape.spec);
+      const warnResult = sameLevelVersion(policy.warn, policy.audit)
+        ? auditResult
+        : evaluate(policy.warn, shape.metadata, shape.spec);
+      audit = modeVerdict('audit', policy.audit, auditResult);
+      warn =
+        sameLevelVersion(policy.warn, policy.audit) && auditResult === warnResult
+          ? { ...audit, mode: 'warn' }
+          : modeVerdict('warn', policy.warn, warnResult);
+      // For a workload, enforce is what its controller's pods meet: the template defaulted as a Pod.
+      const podShape = isPod ? shape : applyDefaults(template, true);
+      const enforceResult =
+        podShape === shape && sameLevelVersion(policy.enforce, policy.audit)
+          ? auditResult
+          : evaluate(policy.enforce, podShape.metadata, podShape.spec);
+      enforce = modeVerdict('enforce', policy.enforce, enforceResult);
+      if (isPod) {
+        refused = !enforce.allowed;
+        if (refused) refusal = `pods ${goQuote(name)} is forbidden: ${enforce.message}`;
+        // No warnings on a denied request (§5.6).
+        else if (!warn.allowed) warnings = [warn.message];
+      } else {
+        if (!state.quietController && !warn.allowed) warnings = [warn.message];
+        refused = info?.controller !== undefined && !enforce.allowed && !this.#isExemptUser(info.controllerUser);
+        if (refused) refusal = `Error creating: pods ${goQuote(podName)} is forbidden: ${enforce.message}`;
+      }
+    }
+    return {
       file: object.file,
       index: object.index,
       position: object.position,
@@ -93,91 +168,18 @@ export class Judge {
       resource: info?.resource ?? object.kind.toLowerCase(),
       namespace,
       name,
-      category: isPod ? ('pod' as const) : ('workload' as const),
+      category: isPod ? 'pod' : 'workload',
       controller: info?.controller,
       podName,
       issues: object.issues,
-    };
-    const nothing = {
-      ...base,
-      exempt: undefined,
-      policyError: undefined,
-      enforce: undefined,
-      warn: undefined,
-      audit: undefined,
-      warnings: [],
-      refused: false,
-      refusal: undefined,
-    };
-    if (this.#isExemptNamespace(namespace)) return { ...nothing, exempt: 'namespace' };
-    if (this.#isExemptUser(this.#options.username)) return { ...nothing, exempt: 'user' };
-    const { policy, errors } = policyToEvaluate(this.labelsOf(namespace), this.#options.settings.defaults);
-    const policyError = errors.length > 0 ? `Failed to parse policy: ${formatFieldErrors(errors)}` : undefined;
-    const template = object.template;
-    if (template === null) return { ...nothing, policyError };
-    if (this.#isExemptRuntimeClass(template)) return { ...nothing, policyError: undefined, exempt: 'runtimeClass' };
-
-    const cache = new Map<string, PodEvaluation>();
-    const shape = applyDefaults(template, isPod);
-    const run = (lv: LevelVersion, s: PodShape): PodEvaluation => {
-      const key = formatLevelVersion(lv);
-      let result = cache.get(key);
-      if (result === undefined) {
-        result = evaluate(lv, s.metadata, s.spec);
-        cache.set(key, result);
-      }
-      return result;
-    };
-
-    if (isPod) {
-      const enforce = modeVerdict('enforce', policy.enforce, run(policy.enforce, shape));
-      const audit = modeVerdict('audit', policy.audit, run(policy.audit, shape));
-      const warn = modeVerdict('warn', policy.warn, run(policy.warn, shape));
-      const refused = !enforce.allowed;
-      return {
-        ...base,
-        exempt: undefined,
-        policyError,
-        enforce,
-        audit,
-        warn,
-        // No warnings on a denied request (§5.6).
-        warnings: refused || warn.allowed ? [] : [warn.message],
-        refused,
-        refusal: refused ? `pods ${goQuote(name)} is forbidden: ${enforce.message}` : undefined,
-      };
-    }
-
-    // The controller object: warn and audit only, never denied (§5.5).
-    const quiet = errors.length === 0 && policy.warn.level === 'privileged' && policy.audit.level === 'privileged';
-    const audit = modeVerdict('audit', policy.audit, run(policy.audit, shape));
-    const warn = modeVerdict('warn', policy.warn, run(policy.warn, shape));
-    // The pods its controller creates: the pod flow, with the template defaulted as a Pod, requested by the
-    // controller's service account.
-    const podShape = applyDefaults(template, true);
-    const podCache = new Map<string, PodEvaluation>();
-    const enforceResult = (() => {
-      const key = formatLevelVersion(policy.enforce);
-      let r = podCache.get(key);
-      if (r === undefined) {
-        r = evaluate(policy.enforce, podShape.metadata, podShape.spec);
-        podCache.set(key, r);
-      }
-      return r;
-    })();
-    const enforce = modeVerdict('enforce', policy.enforce, enforceResult);
-    const controllerExempt = this.#isExemptUser(info?.controllerUser);
-    const refused = info?.controller !== undefined && !controllerExempt && !enforce.allowed;
-    return {
-      ...base,
-      exempt: undefined,
-      policyError,
+      exempt,
+      policyError: exempt === 'runtimeClass' ? undefined : state?.policyError,
       enforce,
       audit,
       warn,
-      warnings: quiet || warn.allowed ? [] : [warn.message],
+      warnings,
       refused,
-      refusal: refused ? `Error creating: pods ${goQuote(podName)} is forbidden: ${enforce.message}` : undefined,
+      refusal,
     };
   }
 
@@ -209,6 +211,7 @@ export class Judge {
       if (warning !== '') warnings.push(warning);
     }
     this.#namespaces.set(name, { labels });
+    this.#policies.delete(name);
     return { ...event, invalid: undefined, warnings };
   }
 }
