@@ -580,6 +580,38 @@ describe('namespace flow (§5.8)', () => {
     );
   });
 
+  it('hands the lister the end of the budget', async () => {
+    const h = harness({ clock: () => 10_000 });
+    await h.admission.admit(update({}, { [`${P}enforce`]: 'baseline' }));
+    assert.equal(h.lastListDeadline(), 11_000);
+    await h.admission.admit(update({}, { [`${P}enforce`]: 'baseline' }), { deadline: 10_600 });
+    assert.equal(h.lastListDeadline(), 10_300);
+  });
+
+  it('stops evaluating existing pods when the caller aborts, and does not list after an abort', async () => {
+    const controller = new AbortController();
+    const bad = { hostPID: true, containers: [{ name: 'c' }] };
+    const pods = Array.from({ length: 5 }, (_, i) => listedPod(`p${String(i)}`, bad));
+    let evaluated = 0;
+    const h = harness({
+      pods,
+      evaluator: {
+        evaluatePod(levelVersion, metadata, spec) {
+          if (++evaluated === 2) controller.abort();
+          return defaultEvaluatorForTest.evaluatePod(levelVersion, metadata, spec);
+        },
+      },
+    });
+    const partial = await h.admission.admit(update({}, { [`${P}enforce`]: 'baseline' }), { signal: controller.signal });
+    assert.equal(
+      partial.warnings?.[0],
+      'new PodSecurity enforce level only checked against the first 2 of 5 existing pods',
+    );
+    const none = await h.admission.admit(update({}, { [`${P}enforce`]: 'baseline' }), { signal: controller.signal });
+    assert.deepEqual(none.warnings, ['failed to list pods while checking new PodSecurity enforce level']);
+    assert.equal(h.listCalls(), 1);
+  });
+
   it('reports a failed pod listing as one warning', async () => {
     const h = harness({ listError: 'timeout' });
     const response = await h.admission.admit(update({}, { [`${P}enforce`]: 'baseline' }));

@@ -44,6 +44,8 @@ export interface Harness {
   readonly metrics: CountingMetrics;
   /** How many times the pod lister was called. */
   listCalls(): number;
+  /** The deadline the pod lister was last given. */
+  lastListDeadline(): number | undefined;
 }
 
 export interface HarnessOptions extends Partial<Omit<CreateAdmissionOptions, 'namespaces' | 'pods' | 'metrics'>> {
@@ -57,6 +59,7 @@ export interface HarnessOptions extends Partial<Omit<CreateAdmissionOptions, 'na
 export function harness(options: HarnessOptions = {}): Harness {
   const metrics = new CountingMetrics(options.serverVersion ?? majorMinor(37));
   let calls = 0;
+  let lastDeadline: number | undefined;
   const admission = createAdmission({
     ...options,
     settings: options.settings ?? settings(),
@@ -71,14 +74,15 @@ export function harness(options: HarnessOptions = {}): Harness {
       },
     },
     pods: {
-      listPods() {
+      listPods(_namespace, _signal, deadline) {
         calls++;
+        lastDeadline = deadline;
         if (options.listError !== undefined) return Promise.reject(new Error(options.listError));
         return Promise.resolve(options.pods ?? []);
       },
     },
   });
-  return { admission, metrics, listCalls: () => calls };
+  return { admission, metrics, listCalls: () => calls, lastListDeadline: () => lastDeadline };
 }
 
 export interface RequestOptions {
