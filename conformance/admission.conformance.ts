@@ -279,7 +279,10 @@ const podRequest: fc.Arbitrary<Shape> = fc
     ns: namespaceName,
     labels: psaLabels,
     user: username,
-    op: fc.constantFrom('CREATE', 'CREATE', 'UPDATE'),
+    op: fc.oneof(
+      { arbitrary: fc.constantFrom('CREATE', 'CREATE', 'UPDATE'), weight: 30 },
+      { arbitrary: fc.constantFrom('DELETE', 'CONNECT'), weight: 1 },
+    ),
     sub: fc.oneof(
       { arbitrary: fc.constant(''), weight: 8 },
       { arbitrary: fc.constantFrom('ephemeralcontainers', 'status', 'exec', 'resize', 'binding', 'foo'), weight: 2 },
@@ -325,7 +328,7 @@ const podRequest: fc.Arbitrary<Shape> = fc
       },
       requestKind: { group: '', version: 'v1', kind: 'Pod' },
       options: { kind: 'CreateOptions', apiVersion: 'meta.k8s.io/v1', fieldManager: 'kubectl <client>' },
-      object: nullObject ? null : object,
+      object: nullObject || op === 'DELETE' ? null : object,
       ...(old === undefined ? {} : { oldObject: old }),
       dryRun: false,
     };
@@ -342,7 +345,10 @@ const controllerRequest: fc.Arbitrary<Shape> = fc
     ns: namespaceName,
     labels: psaLabels,
     user: username,
-    op: fc.constantFrom('CREATE', 'UPDATE'),
+    op: fc.oneof(
+      { arbitrary: fc.constantFrom('CREATE', 'UPDATE'), weight: 30 },
+      { arbitrary: fc.constant('DELETE'), weight: 1 },
+    ),
     sub: fc.oneof(
       { arbitrary: fc.constant(''), weight: 10 },
       { arbitrary: fc.constantFrom('status', 'scale'), weight: 1 },
@@ -371,7 +377,7 @@ const controllerRequest: fc.Arbitrary<Shape> = fc
       namespace: ns,
       operation: op,
       userInfo: { username: user },
-      object,
+      ...(op === 'DELETE' ? { oldObject: object } : { object }),
       ...(op === 'UPDATE' ? { oldObject: object } : {}),
     };
     return {
@@ -404,7 +410,7 @@ const namespaceRequest: fc.Arbitrary<Shape> = fc
     ns: namespaceName,
     oldLabels: psaLabels,
     newLabels: psaLabels,
-    op: fc.constantFrom('CREATE', 'UPDATE', 'UPDATE', 'UPDATE'),
+    op: fc.constantFrom('CREATE', 'UPDATE', 'UPDATE', 'UPDATE', 'DELETE'),
     sub: fc.oneof(
       { arbitrary: fc.constant(''), weight: 12 },
       { arbitrary: fc.constantFrom('status', 'finalize'), weight: 1 },
