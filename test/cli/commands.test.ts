@@ -205,6 +205,18 @@ describe('psa fix', () => {
     assert.match(readFileSync(path, 'utf8'), /allowPrivilegeEscalation: false/);
   });
 
+  it('fixes each item of a List (kubectl get -o json), JSON in, JSON out', async () => {
+    const r = await psa(['fix', '--level', 'restricted', 'test/cli/inputs/mixed/pods-list.json']);
+    assert.equal(r.code, 1, 'host-1 still needs hostPID');
+    const fixed = JSON.parse(r.stdout);
+    assert.equal(fixed.items[1].spec.containers[0].securityContext.allowPrivilegeEscalation, false);
+    assert.match(
+      r.stderr,
+      /^test\/cli\/inputs\/mixed\/pods-list\.json:20: pod\/host-1 still fails restricted:latest after the safe fixes:$/m,
+    );
+    assert.match(r.stderr, /kubectl label --overwrite ns apps pod-security\.kubernetes\.io\/enforce=privileged/);
+  });
+
   it('needs --level', async () => {
     const r = await psa(['fix', 'examples/']);
     assert.equal(r.code, 2);

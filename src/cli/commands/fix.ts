@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import {
   type Document,
   isMap,
+  isNode,
   isScalar,
   isSeq,
   LineCounter,
@@ -17,7 +18,7 @@ import { FIX_HELP } from '../help.ts';
 import { splitYamlStream } from '../input/documents.ts';
 import { expandPaths, isSourceProblem } from '../input/sources.ts';
 import { displayKind } from '../kinds.ts';
-import { type Edit, type Remedy, remediesFor } from '../remedies.ts';
+import { type Edit, type PathSegment, type Remedy, remediesFor } from '../remedies.ts';
 import { absolute } from './check.ts';
 import { templateSegments } from './explain.ts';
 
@@ -117,9 +118,21 @@ function buildPatch(
   return patch;
 }
 
-/** Fixes one YAML document in place (Document API: comments and formatting kept); undefined when not pod-bearing. */
-export function fixDocument(doc: Document, file: string, line: number, target: LevelVersion): FixReport | undefined {
-  const raw = doc.toJS({ maxAliasCount: 100 }) as unknown;
+function valueAt(doc: Document, prefix: readonly PathSegment[]): unknown {
+  if (prefix.length === 0) return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const node = doc.getIn(prefix, true);
+  return isNode(node) ? (node.toJSON() as unknown) : undefined;
+}
+
+/** Fixes the object at `prefix` in a YAML document (Document API: comments and formatting kept). */
+function fixObject(
+  doc: Document,
+  prefix: readonly PathSegment[],
+  file: string,
+  line: number,
+  target: LevelVersion,
+): FixReport | undefined {
+  const raw = valueAt(doc, prefix);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const decoded = decodeManifest(raw as Record<string, unknown>);
   if (decoded.type !== 'pod-bearing' || decoded.template === null || decoded.issues.length > 0) return undefined;
@@ -129,11 +142,11 @@ export function fixDocument(doc: Document, file: string, line: number, target: L
   const applied: Remedy[] = [];
   for (const v of before.violations) {
     for (const r of remediesFor(v.checkId, shape, segments.spec, segments.meta)) {
-      if (r.edit !== undefined && !applied.some((a) => a.path === r.path)) applied.push(r);
+      if (r.edit !== undefined && !applied.some((x) => x.path === r.path)) applied.push(r);
     }
   }
-  for (const r of applied) applyEdit(doc, r.edit!);
-  const fixedRaw = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  for (const r of applied) applyEdit(doc, { ...r.edit!, path: [...prefix, ...r.edit!.path] });
+  const fixedRaw = valueAt(doc, prefix) as Record<string, unknown>;
   const fixed = decodeManifest(fixedRaw);
   const fixedShape =
     fixed.type === 'pod-bearing' && fixed.template !== null
@@ -160,6 +173,31 @@ export function fixDocument(doc: Document, file: string, line: number, target: L
           )
         : undefined,
   };
+}
+
+/** Fixes one YAML document in place: the object, or each item of a `List`. */
+export function fixDocument(
+  doc: Document,
+  file: string,
+  line: number,
+  target: LevelVersion,
+  lineOf: (offset: number) => number = () => line,
+): FixReport[] {
+  const contents = doc.contents;
+  if (isMap(contents)) {
+    const kind = contents.get('kind');
+    const items = contents.get('items', true);
+    if (typeof kind === 'string' && kind.endsWith('List') && isSeq(items)) {
+      const reports: FixReport[] = [];
+      items.items.forEach((item, i) => {
+        const r = fixObject(doc, ['items', i], file, isNode(item) && item.range ? lineOf(item.range[0]) : line, target);
+        if (r !== undefined) reports.push(r);
+      });
+      return reports;
+    }
+  }
+  const r = fixObject(doc, [], file, line, target);
+  return r === undefined ? [] : [r];
 }
 
 /** The narrowest ways to admit an object that still fails: a namespace label, or a Talos patch exempting the namespace. */
@@ -232,14 +270,20 @@ export async function runFixCommand(argv: readonly string[], io: CliIo): Promise
         continue;
       }
       const line = chunk.startLine - 1 + lineCounter.linePos(doc.contents?.range[0] ?? 0).line;
-      let report: FixReport | undefined;
+      let reports: FixReport[] = [];
       try {
-        report = fixDocument(doc, source.name, line, target);
+        reports = fixDocument(
+          doc,
+          source.name,
+          line,
+          target,
+          (offset) => chunk.startLine - 1 + lineCounter.linePos(offset).line,
+        );
       } catch (error) {
         errors++;
         io.stderr.write(`error: ${source.name}:${line}:1: ${error instanceof Error ? error.message : String(error)}\n`);
       }
-      if (report === undefined || report.applied.length === 0) {
+      if (!reports.some((r) => r.applied.length > 0)) {
         out.push(chunk.text);
       } else {
         changed = true;
@@ -247,22 +291,24 @@ export async function runFixCommand(argv: readonly string[], io: CliIo): Promise
           ? `${JSON.stringify(doc.toJS(), null, 2)}\n`
           : doc.toString({ indentSeq: detectIndentSeq(chunk.text), lineWidth: 0 });
         out.push(rendered);
+      }
+      for (const report of reports) {
         if (format === 'patch' && report.patch !== undefined) {
           io.stdout.write(
             `${firstOut ? '' : '---\n'}# ${report.ref} (${report.file}:${report.line})\n${stringifyPatch(report.patch)}`,
           );
           firstOut = false;
         }
-      }
-      if (report !== undefined && report.remaining.length > 0) {
-        unfixed++;
-        const lines = [
-          `${report.file}:${report.line}: ${report.ref} still fails ${formatLevelVersion(target)} after the safe fixes:`,
-        ];
-        for (const reason of report.remainingReasons) lines.push(`  ${reason}`);
-        for (const r of report.remaining) lines.push(`    ${r.path}: ${r.change}`);
-        lines.push(...admissionHints(report, target));
-        io.stderr.write(`${lines.join('\n')}\n`);
+        if (report.remaining.length > 0) {
+          unfixed++;
+          const lines = [
+            `${report.file}:${report.line}: ${report.ref} still fails ${formatLevelVersion(target)} after the safe fixes:`,
+          ];
+          for (const reason of report.remainingReasons) lines.push(`  ${reason}`);
+          for (const r of report.remaining) lines.push(`    ${r.path}: ${r.change}`);
+          lines.push(...admissionHints(report, target));
+          io.stderr.write(`${lines.join('\n')}\n`);
+        }
       }
     }
     if (format === 'yaml') {
