@@ -561,6 +561,9 @@ function annotations(mood: Mood): fc.Arbitrary<Json> {
       arbitrary: fc.tuple(
         fc.constantFrom(
           'team',
+          '__proto__',
+          'constructor',
+          'toString',
           'container.apparmor.security.beta.kubernetes.io',
           'seccomp.security.alpha.kubernetes.io/podx',
         ),
