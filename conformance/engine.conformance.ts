@@ -286,7 +286,7 @@ async function main(): Promise<number> {
   const tally = new Tally();
   const generated = await runGenerated(oracle, total, seed, differences, tally);
   log(`(b) generated: ${String(total)} cases, ${String(generated)} differences (seed ${String(seed)})`);
-  for (const line of tally.format()) log(line);
+  if (total > 0) for (const line of tally.format()) log(line);
   for (const line of differences.format()) log(line);
 
   let printed = 0;
