@@ -323,7 +323,7 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
         );
         return;
       case '/metrics':
-        options.metrics.registry.metrics().then(
+        options.metrics.exposition().then(
           (text) => {
             res.writeHead(200, {
               'Content-Type': options.metrics.registry.contentType,

@@ -10,6 +10,8 @@ import type { Decision, MetricAttributes, MetricsRecorder } from '../admission/t
 export interface ServerMetrics {
   readonly registry: Registry;
   readonly recorder: MetricsRecorder;
+  /** The `/metrics` text; a cluster worker replaces it with the aggregate of every worker. */
+  readonly exposition: () => Promise<string>;
   observeRequest(code: number, seconds: number): void;
   rejected(reason: 'queue-full' | 'deadline' | 'shutting-down'): void;
   reload(kind: 'tls' | 'config' | 'namespaces', ok: boolean): void;
@@ -104,6 +106,7 @@ export function createServerMetrics(
   return {
     registry,
     recorder,
+    exposition: () => registry.metrics(),
     observeRequest(code, seconds) {
       duration.observe({ code: String(code) }, seconds);
     },

@@ -138,9 +138,21 @@ export async function startKubeApiStandIn(options: {
     }
     if (parts.length === 3 && url.searchParams.get('watch') === 'true') {
       count('watch-namespaces');
-      const since = Number(url.searchParams.get('resourceVersion') ?? '0');
       res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
       res.flushHeaders();
+      let since = Number(url.searchParams.get('resourceVersion') ?? '0');
+      // A streaming list (client-go's WatchListClient): the current objects as ADDED events, then a bookmark marking
+      // the end of the initial events, then changes.
+      if (url.searchParams.get('sendInitialEvents') === 'true') {
+        for (const object of namespaces.values()) res.write(`${JSON.stringify({ type: 'ADDED', object })}\n`);
+        const bookmark = {
+          kind: 'Namespace',
+          apiVersion: 'v1',
+          metadata: { resourceVersion: String(resourceVersion), annotations: { 'k8s.io/initial-events-end': 'true' } },
+        };
+        res.write(`${JSON.stringify({ type: 'BOOKMARK', object: bookmark })}\n`);
+        since = resourceVersion;
+      }
       const send = (event: WatchEvent): void => {
         if (event.resourceVersion > since) res.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
       };

@@ -1,0 +1,616 @@
+/**
+ * `npm run bench:webhook [-- --duration 15 --concurrency 32 --rounds 2 --soak 60]`: HTTPS load against psa's webhook and
+ * upstream's (k8s.io/pod-security-admission/cmd/webhook, built from bench/upstream-webhook), both fed by the same
+ * Kubernetes API stand-in and the same configuration. The mix is ~70% pod creates, ~20% workload updates and ~10%
+ * namespace updates. Reports req/s, p50/p99/p99.9 latency and server RSS, checks that both answer every request
+ * identically (byte for byte), then runs a soak on psa (0 errors, RSS sampled). Standalone: `node --import tsx
+ * bench/webhook.bench.ts`. Results also go to `$BENCH_OUT/webhook.json`.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createTestPki, type TestPki } from '../test/server/certs.ts';
+import { startKubeApiStandIn, type KubeApiStandIn } from '../test/server/kube-api-stand-in.ts';
+import { benchOutDir } from './lib/machine.ts';
+import { formatTable } from './lib/table.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string' },
+    concurrency: { type: 'string' },
+    rounds: { type: 'string' },
+    soak: { type: 'string' },
+    only: { type: 'string' },
+    workers: { type: 'string' },
+  },
+  strict: false,
+});
+const num = (value: unknown, fallback: number): number =>
+  typeof value === 'string' && value !== '' ? Number(value) : fallback;
+const DURATION_S = num(flags.duration, 15);
+const CONCURRENCY = num(flags.concurrency, 32);
+const ROUNDS = num(flags.rounds, 2);
+const SOAK_S = num(flags.soak, 60);
+const ONLY = typeof flags.only === 'string' ? flags.only : '';
+/** psa's `--workers` (processes sharing the port); RSS is then summed over the process tree. */
+const WORKERS = num(flags.workers, 1);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The request mix.
+
+type Body = { readonly kind: 'pod' | 'workload' | 'namespace'; readonly text: string };
+
+const LEVELS = ['privileged', 'baseline', 'restricted'] as const;
+const NAMESPACES = Array.from({ length: 30 }, (_, i) => ({
+  name: `team-${i}`,
+  labels: {
+    'pod-security.kubernetes.io/enforce': LEVELS[i % 3]!,
+    'pod-security.kubernetes.io/warn': 'restricted',
+    'pod-security.kubernetes.io/audit': 'restricted',
+    ...(i % 5 === 0 ? { 'pod-security.kubernetes.io/enforce-version': 'v1.30' } : {}),
+  },
+}));
+
+const HARDENED = {
+  securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+  containers: [
+    {
+      name: 'app',
+      image: 'registry.example/app:1.4.2',
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      resources: { requests: { cpu: '100m' } },
+    },
+  ],
+};
+const PLAIN = {
+  containers: [
+    { name: 'app', image: 'nginx:1.27', ports: [{ containerPort: 80 }] },
+    { name: 'sidecar', image: 'envoy:1.30', resources: { limits: { memory: '128Mi' } } },
+  ],
+  initContainers: [{ name: 'init', image: 'busybox:1.36', command: ['sh', '-c', 'true'] }],
+};
+const PRIVILEGED = {
+  hostNetwork: true,
+  containers: [
+    {
+      name: 'agent',
+      image: 'agent:2',
+      securityContext: { privileged: true, capabilities: { add: ['NET_ADMIN', 'SYS_TIME'] } },
+      ports: [{ containerPort: 9100, hostPort: 9100 }],
+    },
+  ],
+  volumes: [{ name: 'root', hostPath: { path: '/' } }],
+};
+const SPECS = [HARDENED, HARDENED, PLAIN, PLAIN, PRIVILEGED];
+
+function review(uid: string, request: Record<string, unknown>): string {
+  return JSON.stringify({
+    kind: 'AdmissionReview',
+    apiVersion: 'admission.k8s.io/v1',
+    request: {
+      uid,
+      userInfo: {
+        username: 'system:serviceaccount:kube-system:replicaset-controller',
+        groups: ['system:serviceaccounts'],
+      },
+      dryRun: false,
+      ...request,
+    },
+  });
+}
+
+function buildPool(size: number): Body[] {
+  const pool: Body[] = [];
+  for (let i = 0; i < size; i++) {
+    const ns = NAMESPACES[i % NAMESPACES.length]!;
+    const spec = SPECS[i % SPECS.length]!;
+    const uid = `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`;
+    const roll = i % 10;
+    if (roll < 7) {
+      const name = `web-${i}-x7k2p`;
+      pool.push({
+        kind: 'pod',
+        text: review(uid, {
+          kind: { group: '', version: 'v1', kind: 'Pod' },
+          resource: { group: '', version: 'v1', resource: 'pods' },
+          requestKind: { group: '', version: 'v1', kind: 'Pod' },
+          requestResource: { group: '', version: 'v1', resource: 'pods' },
+          name,
+          namespace: ns.name,
+          operation: 'CREATE',
+          object: {
+            kind: 'Pod',
+            apiVersion: 'v1',
+            metadata: {
+              name,
+              namespace: ns.name,
+              labels: { app: 'web' },
+              ownerReferences: [
+                { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d8f', uid: 'rs-1', controller: true },
+              ],
+            },
+            spec,
+          },
+          options: { kind: 'CreateOptions', apiVersion: 'meta.k8s.io/v1' },
+        }),
+      });
+    } else if (roll < 9) {
+      const deployment = (image: string): unknown => ({
+        kind: 'Deployment',
+        apiVersion: 'apps/v1',
+        metadata: { name: 'web', namespace: ns.name, generation: 3 },
+        spec: {
+          replicas: 3,
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { ...spec, containers: spec.containers.map((c) => ({ ...c, image })) },
+          },
+        },
+      });
+      pool.push({
+        kind: 'workload',
+        text: review(uid, {
+          kind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+          resource: { group: 'apps', version: 'v1', resource: 'deployments' },
+          name: 'web',
+          namespace: ns.name,
+          operation: 'UPDATE',
+          object: deployment(`app:${i}`),
+          oldObject: deployment(`app:${i - 1}`),
+          options: { kind: 'UpdateOptions', apiVersion: 'meta.k8s.io/v1' },
+        }),
+      });
+    } else {
+      // Mostly audit/warn relabels (no pod listing); one in five tightens enforce and evaluates existing pods.
+      const tighten = i % 50 === 9;
+      const namespace = (labels: Record<string, string>): unknown => ({
+        kind: 'Namespace',
+        apiVersion: 'v1',
+        metadata: { name: ns.name, labels: { 'kubernetes.io/metadata.name': ns.name, ...labels } },
+        spec: { finalizers: ['kubernetes'] },
+      });
+      const oldLabels = { ...ns.labels };
+      const newLabels = tighten
+        ? {
+            ...ns.labels,
+            'pod-security.kubernetes.io/enforce': 'restricted',
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+          }
+        : { ...ns.labels, 'pod-security.kubernetes.io/warn': i % 2 === 0 ? 'baseline' : 'restricted', team: `t${i}` };
+      pool.push({
+        kind: 'namespace',
+        text: review(uid, {
+          kind: { group: '', version: 'v1', kind: 'Namespace' },
+          resource: { group: '', version: 'v1', resource: 'namespaces' },
+          name: ns.name,
+          namespace: ns.name,
+          operation: 'UPDATE',
+          object: namespace(newLabels),
+          oldObject: namespace(oldLabels),
+          options: { kind: 'UpdateOptions', apiVersion: 'meta.k8s.io/v1' },
+        }),
+      });
+    }
+  }
+  return pool;
+}
+
+function podsFor(namespace: string, count: number): unknown[] {
+  return Array.from({ length: count }, (_, i) => ({
+    kind: 'Pod',
+    apiVersion: 'v1',
+    metadata: {
+      name: `existing-${i}`,
+      namespace,
+      uid: `p-${namespace}-${i}`,
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: `rs-${i % 4}`,
+          uid: `rs-${namespace}-${i % 4}`,
+          controller: true,
+        },
+      ],
+    },
+    spec: SPECS[i % SPECS.length],
+    status: { phase: 'Running' },
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Servers.
+
+interface Target {
+  readonly name: string;
+  readonly port: number;
+  readonly process: ChildProcess;
+}
+
+/** CPU seconds (user + system) used so far by a process and its direct children (cluster workers). */
+function treeCpuSeconds(pid: number): number {
+  const own = (id: number): number => {
+    try {
+      const fields = readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return 0;
+    }
+  };
+  let total = own(pid);
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children === '' ? [] : children.split(' ')) total += own(Number(child));
+    }
+  } catch {
+    // own CPU only
+  }
+  return total;
+}
+
+/** RSS of a process plus its direct children (cluster workers). */
+function treeRssMiB(pid: number): number {
+  let total = ownRssMiB(pid);
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children === '' ? [] : children.split(' ')) total += ownRssMiB(Number(child));
+    }
+  } catch {
+    // no /proc children list: own RSS only
+  }
+  return total;
+}
+
+function ownRssMiB(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmRSS:\s+(\d+) kB/.exec(status);
+    return match === null ? Number.NaN : Number(match[1]) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function post(agent: Agent, port: number, ca: Buffer, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/?timeout=10s',
+        agent,
+        ca,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+        timeout: 15_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function waitReady(port: number, ca: Buffer, child: ChildProcess, name: string): Promise<void> {
+  const agent = new Agent({ keepAlive: false, ca });
+  const end = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${String(child.exitCode)}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path: '/readyz', agent, ca }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('error', () => resolve(false));
+      req.end();
+    });
+    if (ok) return;
+    if (Date.now() > end) throw new Error(`${name} not ready after 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function freePort(): Promise<number> {
+  return import('node:net').then(
+    ({ createServer }) =>
+      new Promise((resolve) => {
+        const server = createServer();
+        server.listen(0, '127.0.0.1', () => {
+          const { port } = server.address() as { port: number };
+          server.close(() => resolve(port));
+        });
+      }),
+  );
+}
+
+function ensurePsaBuild(out: string): string {
+  const dist = join(out, 'dist');
+  process.stdout.write('building psa (tsc -p tsconfig.build.json) ...\n');
+  execFileSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      join(root, 'tsconfig.build.json'),
+      '--outDir',
+      dist,
+      '--declaration',
+      'false',
+      '--sourceMap',
+      'false',
+    ],
+    { stdio: 'inherit' },
+  );
+  return join(dist, 'main.js');
+}
+
+function ensureUpstreamBuild(): string {
+  const dir = join(root, 'bench/upstream-webhook');
+  const binary = join(dir, 'bin/pod-security-webhook');
+  if (!existsSync(binary)) {
+    process.stdout.write('building upstream webhook (go build k8s.io/pod-security-admission/cmd/webhook) ...\n');
+    execFileSync('go', ['build', '-o', binary, 'k8s.io/pod-security-admission/cmd/webhook'], {
+      cwd: dir,
+      stdio: 'inherit',
+    });
+  }
+  return binary;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Load.
+
+interface LoadResult {
+  readonly requests: number;
+  readonly errors: number;
+  readonly seconds: number;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  /** Server CPU milliseconds per request (user + system). */
+  readonly cpuMsPerRequest: number;
+  readonly rssSamples: readonly number[];
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function load(
+  target: Target,
+  ca: Buffer,
+  pool: readonly Body[],
+  seconds: number,
+  concurrency: number,
+  rssEveryMs = 1000,
+): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, ca });
+  const latencies: number[] = [];
+  let errors = 0;
+  let index = 0;
+  const rssSamples: number[] = [];
+  const sampler = setInterval(() => rssSamples.push(treeRssMiB(target.process.pid ?? 0)), rssEveryMs);
+  const cpuBefore = treeCpuSeconds(target.process.pid ?? 0);
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < end) {
+      const body = pool[index++ % pool.length]!;
+      const t0 = performance.now();
+      try {
+        const res = await post(agent, target.port, ca, body.text);
+        if (res.status !== 200) errors++;
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  const cpuMsPerRequest =
+    ((treeCpuSeconds(target.process.pid ?? 0) - cpuBefore) * 1000) / Math.max(1, latencies.length);
+  clearInterval(sampler);
+  rssSamples.push(treeRssMiB(target.process.pid ?? 0));
+  agent.destroy();
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    requests: latencies.length,
+    errors,
+    seconds: elapsed,
+    rps: latencies.length / elapsed,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    p999: quantile(sorted, 0.999),
+    cpuMsPerRequest,
+    rssSamples,
+  };
+}
+
+async function compareResponses(
+  targets: readonly Target[],
+  ca: Buffer,
+  pool: readonly Body[],
+): Promise<{ compared: number; identical: number; samples: string[] }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 4, ca });
+  let identical = 0;
+  const samples: string[] = [];
+  for (const body of pool) {
+    const answers = await Promise.all(targets.map((target) => post(agent, target.port, ca, body.text)));
+    const first = answers[0]!;
+    if (answers.every((answer) => answer.status === first.status && answer.body === first.body)) identical++;
+    else if (samples.length < 3)
+      samples.push(
+        answers
+          .map((answer, i) => `${targets[i]!.name}: HTTP ${answer.status} ${answer.body.slice(0, 400)}`)
+          .join('\n'),
+      );
+  }
+  agent.destroy();
+  return { compared: pool.length, identical, samples };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const out = benchOutDir();
+  mkdirSync(out, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), 'psa-webhook-bench-'));
+  const pki: TestPki = createTestPki();
+  const children: ChildProcess[] = [];
+  let api: KubeApiStandIn | undefined;
+  try {
+    api = await startKubeApiStandIn({ cert: readFileSync(pki.server.cert), key: readFileSync(pki.server.key) });
+    for (const ns of NAMESPACES) {
+      api.upsertNamespace(ns.name, ns.labels);
+      api.setPods(ns.name, podsFor(ns.name, 60));
+    }
+    const kubeconfig = api.writeKubeconfig(join(work, 'kubeconfig'), pki.caFile);
+    const config = join(work, 'config.yaml');
+    writeFileSync(
+      config,
+      'apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\ndefaults:\n  enforce: privileged\n  audit: baseline\n  warn: baseline\nexemptions:\n  namespaces: [kube-system]\n',
+    );
+    const common = [
+      '--kubeconfig',
+      kubeconfig,
+      '--config',
+      config,
+      '--tls-cert-file',
+      pki.server.cert,
+      '--tls-private-key-file',
+      pki.server.key,
+      '--bind-address',
+      '127.0.0.1',
+      '--client-qps-limit',
+      '1000',
+      '--client-qps-burst',
+      '2000',
+    ];
+
+    const targets: Target[] = [];
+    if (ONLY === '' || ONLY === 'psa') {
+      const main = ensurePsaBuild(out);
+      const port = await freePort();
+      const child = spawn(
+        process.execPath,
+        [main, 'serve', ...common, '--secure-port', String(port), '--log-level', 'warn', '--workers', String(WORKERS)],
+        { stdio: ['ignore', 'ignore', 'inherit'], cwd: work },
+      );
+      children.push(child);
+      await waitReady(port, pki.caCert, child, 'psa');
+      targets.push({ name: 'psa', port, process: child });
+    }
+    if (ONLY === '' || ONLY === 'upstream') {
+      const binary = ensureUpstreamBuild();
+      const port = await freePort();
+      const child = spawn(binary, [...common, '--secure-port', String(port)], {
+        stdio: ['ignore', 'ignore', 'ignore'],
+        cwd: work,
+      });
+      children.push(child);
+      await waitReady(port, pki.caCert, child, 'upstream');
+      targets.push({ name: 'upstream', port, process: child });
+    }
+
+    const pool = buildPool(1000);
+    const mix = {
+      pod: pool.filter((b) => b.kind === 'pod').length,
+      workload: pool.filter((b) => b.kind === 'workload').length,
+      namespace: pool.filter((b) => b.kind === 'namespace').length,
+    };
+    process.stdout.write(`psa workers: ${WORKERS}\n`);
+    process.stdout.write(
+      `mix over ${pool.length} distinct reviews: ${JSON.stringify(mix)}; concurrency ${CONCURRENCY}; ${ROUNDS} round(s) of ${DURATION_S} s per server\n`,
+    );
+
+    const comparison = targets.length > 1 ? await compareResponses(targets, pki.caCert, pool) : undefined;
+    if (comparison !== undefined) {
+      process.stdout.write(
+        `responses identical to upstream (status and bytes): ${comparison.identical}/${comparison.compared}\n`,
+      );
+      for (const sample of comparison.samples) process.stdout.write(`difference:\n${sample}\n`);
+    }
+
+    // Warm up both, then interleave rounds so a busy neighbour on the shared machine hits both alike.
+    for (const target of targets) await load(target, pki.caCert, pool, 3, CONCURRENCY);
+    const results = new Map<string, LoadResult[]>();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const target of targets) {
+        const result = await load(target, pki.caCert, pool, DURATION_S, CONCURRENCY);
+        results.set(target.name, [...(results.get(target.name) ?? []), result]);
+      }
+    }
+    const rows = [...results.entries()].map(([name, runs]) => {
+      const best = runs.reduce((a, b) => (b.rps > a.rps ? b : a));
+      const errors = runs.reduce((sum, r) => sum + r.errors, 0);
+      const rss = Math.max(...runs.flatMap((r) => r.rssSamples));
+      return [
+        name,
+        best.rps.toFixed(0),
+        best.p50.toFixed(2),
+        best.p99.toFixed(2),
+        best.p999.toFixed(2),
+        best.cpuMsPerRequest.toFixed(3),
+        String(errors),
+        rss.toFixed(0),
+      ];
+    });
+    process.stdout.write(
+      `\n${formatTable(
+        [
+          { header: 'server' },
+          { header: 'req/s', align: 'right' },
+          { header: 'p50 ms', align: 'right' },
+          { header: 'p99 ms', align: 'right' },
+          { header: 'p99.9 ms', align: 'right' },
+          { header: 'CPU ms/req', align: 'right' },
+          { header: 'errors', align: 'right' },
+          { header: 'max RSS MiB', align: 'right' },
+        ],
+        rows,
+      )}\n`,
+    );
+
+    let soak: LoadResult | undefined;
+    const psa = targets.find((t) => t.name === 'psa');
+    if (SOAK_S > 0 && psa !== undefined) {
+      process.stdout.write(`\nsoak: psa for ${SOAK_S} s at concurrency ${CONCURRENCY} ...\n`);
+      soak = await load(psa, pki.caCert, pool, SOAK_S, CONCURRENCY, 5000);
+      const samples = soak.rssSamples.map((v) => v.toFixed(0)).join(' ');
+      process.stdout.write(
+        `soak: ${soak.requests} requests, ${soak.errors} errors, ${soak.rps.toFixed(0)} req/s, p99 ${soak.p99.toFixed(2)} ms; RSS MiB every 5 s: ${samples}\n`,
+      );
+    }
+
+    writeFileSync(
+      join(out, 'webhook.json'),
+      `${JSON.stringify({ durationSeconds: DURATION_S, concurrency: CONCURRENCY, rounds: ROUNDS, mix, comparison, results: Object.fromEntries(results), soak, apiRequests: api.requests }, null, 2)}\n`,
+    );
+    const failed = [...results.values()].some((runs) => runs.some((r) => r.errors > 0)) || (soak?.errors ?? 0) > 0;
+    process.exitCode = failed ? 1 : 0;
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await api?.close();
+    pki.cleanup();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
