@@ -712,6 +712,16 @@ export function injectAt(pod: JsonObject, path: readonly (string | number)[], va
   return root as JsonObject;
 }
 
+/** Pods with nothing, or nulls, where metadata and spec would be: every check must allow them. */
+const degeneratePod: fc.Arbitrary<JsonObject> = fc.constantFrom<JsonObject>(
+  {},
+  { apiVersion: 'v1', kind: 'Pod' },
+  { metadata: null, spec: null },
+  { metadata: {}, spec: {} },
+  { metadata: null, spec: { containers: [{ name: 'a' }] } },
+  { metadata: { annotations: null }, spec: { containers: null, initContainers: [], volumes: null } },
+);
+
 /** A generated pod with one wrongly typed field. */
 export const mistypedPod: fc.Arbitrary<JsonObject> = fc
   .tuple(podInMood('wild'), fc.constantFrom(...wrongTypes))
@@ -724,6 +734,7 @@ export const rawPod: fc.Arbitrary<JsonObject> = fc.oneof(
   { arbitrary: podInMood('baseline'), weight: 30 },
   { arbitrary: podInMood('wild'), weight: 30 },
   { arbitrary: mistypedPod, weight: 2 },
+  { arbitrary: degeneratePod, weight: 1 },
 );
 
 /** Every version at which some check changes, plus `latest` and a version above the newest. */
