@@ -1,6 +1,7 @@
 // The webhook's own deployment artefacts: the pods they create pass `restricted`, RBAC is least-privilege, and the
 // webhook configuration enforces pods/namespaces (Fail) and advises on workloads (Ignore), excluding its own namespace.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -143,4 +144,37 @@ describe('deploy/helm/psa', () => {
     assert.match(template, /securityContext:\n\s+\{\{- toYaml \.Values\.securityContext \| nindent 12 \}\}/);
     assert.doesNotMatch(template, /hostNetwork|hostPID|hostPath|privileged/);
   });
+});
+
+describe('deploy/helm/psa rendered with helm', () => {
+  const helm = process.env['PSA_HELM'] ?? 'helm';
+  let rendered: string | undefined;
+  try {
+    rendered = execFileSync(helm, ['template', 'psa', 'deploy/helm/psa', '--namespace', 'psa-system'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch {
+    rendered = undefined;
+  }
+  it(
+    'renders a Deployment that passes restricted:latest and both webhooks',
+    { skip: rendered === undefined ? `no helm binary (${helm}); set PSA_HELM` : false },
+    () => {
+      const docs = parseAllDocuments(rendered ?? '')
+        .map((doc) => doc.toJS() as Loose)
+        .filter((doc) => doc !== null);
+      const deployment = docs.find((doc) => doc.kind === 'Deployment');
+      assertRestricted(deployment, 'helm template Deployment');
+      const config = docs.find((doc) => doc.kind === 'ValidatingWebhookConfiguration');
+      assert.deepEqual(
+        config.webhooks.map((hook: Loose) => [hook.failurePolicy, hook.namespaceSelector.matchExpressions[0].values]),
+        [
+          ['Fail', ['psa-system']],
+          ['Ignore', ['psa-system']],
+        ],
+      );
+      assert.equal(config.metadata.annotations['cert-manager.io/inject-ca-from'], 'psa-system/psa-tls');
+    },
+  );
 });
