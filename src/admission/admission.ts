@@ -11,7 +11,7 @@ import {
   majorMinor,
   versionEquals,
 } from '../api/index.ts';
-import type { LevelVersion, Mode, Version } from '../api/index.ts';
+import type { LevelVersion, Version } from '../api/index.ts';
 import type { AdmissionRequest, AdmissionResponse, GroupVersionResource } from '../k8s/admission-review.ts';
 import type { ObjectMeta, PodSpec } from '../k8s/pod.ts';
 import type { PodEvaluation } from '../policy/types.ts';
@@ -49,6 +49,17 @@ export interface AdmissionDependencies {
   readonly namespaceMaxPodsToCheck?: number;
   /** Time budget for existing-pod evaluation in ms (default 1000); also capped at half the remaining deadline. */
   readonly namespacePodCheckTimeoutMs?: number;
+}
+
+/**
+ * A pod-controller request without an object (e.g. a DELETE, which the webhook rules never route). Upstream's handler
+ * crashes on it and answers HTTP 500; `admitReview` does the same, `admit` rejects with this error.
+ */
+export class MissingObjectError extends Error {
+  override readonly name = 'MissingObjectError';
+  constructor() {
+    super('pod-controller request without an object: cannot extract a pod template');
+  }
 }
 
 /** Upstream's defaults for existing-pod evaluation on namespace tightening (§5.8.1). */
@@ -152,7 +163,10 @@ export class PodSecurityAdmission {
     return this.#settings;
   }
 
-  /** Decides one request. The response's `uid` is copied from the request. */
+  /**
+   * Decides one request. The response's `uid` is copied from the request. Rejects with {@link MissingObjectError}
+   * where upstream's handler would crash.
+   */
   async admit(request: AdmissionRequest, options: AdmitOptions = {}): Promise<AdmissionResponse> {
     const attrs = attributesOf(request);
     let response: AdmissionResponse;
@@ -437,7 +451,7 @@ type TemplateExtraction =
   | { readonly ok: false; readonly error: string };
 
 function extractTemplate(object: AdmissionObject | undefined): TemplateExtraction {
-  if (object === undefined) throw new TypeError('no object to extract a pod template from');
+  if (object === undefined) throw new MissingObjectError();
   switch (object.type) {
     case 'Pod':
       return { ok: true, shape: { metadata: object.metadata, spec: object.spec } };
@@ -471,6 +485,3 @@ export function isSignificantPodUpdate(spec: PodSpec, oldSpec: PodSpec): boolean
   }
   return false;
 }
-
-/** Which modes exist, in upstream's order. */
-export const MODES: readonly Mode[] = ['enforce', 'audit', 'warn'];

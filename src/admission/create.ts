@@ -68,7 +68,10 @@ export type ReviewOutcome =
 export interface Admission {
   readonly settings: AdmissionSettings;
   readonly serverVersion: Version;
-  /** Decides a decoded request; the response's `uid` is the request's. Rejects only on bugs. */
+  /**
+   * Decides a decoded request; the response's `uid` is the request's. Rejects with `MissingObjectError` where
+   * upstream's handler would crash (a pod-controller request without an object), and on bugs.
+   */
   admit(request: AdmissionRequest, options?: AdmitOptions): Promise<AdmissionResponse>;
   /** Decodes an AdmissionReview body, decides it, and encodes the reply exactly as upstream's webhook would. */
   admitReview(body: string, options?: AdmitOptions): Promise<ReviewOutcome>;

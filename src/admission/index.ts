@@ -18,6 +18,7 @@ export {
 export {
   DEFAULT_SERVER_VERSION,
   isSignificantPodUpdate,
+  MissingObjectError,
   NAMESPACE_MAX_PODS_TO_CHECK,
   NAMESPACE_POD_CHECK_TIMEOUT_MS,
   operationLabel,
