@@ -162,7 +162,7 @@ describe('deploy/helm/psa rendered with helm', () => {
     { skip: rendered === undefined ? `no helm binary (${helm}); set PSA_HELM` : false },
     () => {
       const docs = parseAllDocuments(rendered ?? '')
-        .map((doc) => doc.toJS() as Loose)
+        .map((doc) => doc.toJS())
         .filter((doc) => doc !== null);
       const deployment = docs.find((doc) => doc.kind === 'Deployment');
       assertRestricted(deployment, 'helm template Deployment');
