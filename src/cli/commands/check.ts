@@ -24,6 +24,7 @@ import { createJunitReporter } from '../output/junit.ts';
 import type { Reporter } from '../output/reporter.ts';
 import { createSarifReporter } from '../output/sarif.ts';
 import { createTextReporter, formatProblem } from '../output/text.ts';
+import { StreamWriter } from '../output/writer.ts';
 import { formatFieldIssue, readManifests } from '../pipeline.ts';
 
 const OPTIONS = {
@@ -157,9 +158,8 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo): Promi
     namespaceLabels,
     username: stringOption(parsed, 'user') ?? '',
   });
-  const write = (s: string): void => {
-    io.stdout.write(s);
-  };
+  const out = new StreamWriter(io.stdout);
+  const write = out.write;
   const reporter: Reporter =
     format === 'json'
       ? createJsonReporter(write)
@@ -189,6 +189,7 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo): Promi
     reporter.problem(p);
   };
   for await (const item of readManifests(paths, options)) {
+    await out.drain();
     switch (item.type) {
       case 'file':
         counts.files++;
@@ -274,10 +275,12 @@ async function runDirect(
   format: 'json' | 'text',
   io: CliIo,
 ): Promise<number> {
-  const json = format === 'json' ? createDirectJsonWriter((s) => io.stdout.write(s)) : undefined;
+  const out = new StreamWriter(io.stdout);
+  const json = format === 'json' ? createDirectJsonWriter(out.write) : undefined;
   let errors = 0;
   let denied = 0;
   for await (const item of readManifests(paths, options)) {
+    await out.drain();
     if (item.type === 'problem') {
       errors++;
       io.stderr.write(`error: ${formatProblem(item.problem)}\n`);
@@ -310,7 +313,7 @@ async function runDirect(
     if (json !== undefined) json.result(r);
     else {
       const ref = `${r.file}:${item.object.position.line}: ${r.kind} ${r.namespace === '' ? '' : `${r.namespace}/`}${r.name}`;
-      io.stdout.write(r.allowed ? `${ref}: allowed\n` : `${ref}: ${r.forbiddenDetail}\n`);
+      out.write(r.allowed ? `${ref}: allowed\n` : `${ref}: ${r.forbiddenDetail}\n`);
     }
   }
   if (json !== undefined) json.end();

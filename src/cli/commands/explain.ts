@@ -9,6 +9,7 @@ import { EXPLAIN_HELP } from '../help.ts';
 import { displayKind } from '../kinds.ts';
 import { paletteFor } from '../output/color.ts';
 import { formatProblem } from '../output/text.ts';
+import { StreamWriter } from '../output/writer.ts';
 import { formatFieldIssue, type PipelineItem, readManifests } from '../pipeline.ts';
 import { type PathSegment, remediesFor } from '../remedies.ts';
 import { inputPaths, readOptions } from './check.ts';
@@ -124,7 +125,9 @@ export async function runExplainCommand(argv: readonly string[], io: CliIo): Pro
   let errors = 0;
   let first = true;
   if (format === 'json') io.stdout.write('{"results":[');
+  const out = new StreamWriter(io.stdout);
   for await (const item of readManifests(paths, options)) {
+    await out.drain();
     if (item.type === 'problem') {
       errors++;
       io.stderr.write(`error: ${formatProblem(item.problem)}\n`);
@@ -142,7 +145,7 @@ export async function runExplainCommand(argv: readonly string[], io: CliIo): Pro
     const e = explainObject(item, 'default');
     if (e === undefined) continue;
     if (format === 'json') {
-      io.stdout.write(`${first ? '\n' : ',\n'}${JSON.stringify(e)}`);
+      out.write(`${first ? '\n' : ',\n'}${JSON.stringify(e)}`);
       first = false;
       continue;
     }
@@ -167,7 +170,7 @@ export async function runExplainCommand(argv: readonly string[], io: CliIo): Pro
         for (const f of v.fixes) lines.push(`      ${f.path}: ${f.change}${f.automatic ? ' (psa fix does this)' : ''}`);
       }
     }
-    io.stdout.write(`${lines.join('\n')}\n\n`);
+    out.write(`${lines.join('\n')}\n\n`);
   }
   if (format === 'json') io.stdout.write(`${first ? '' : '\n'}]}\n`);
   return errors > 0 ? 2 : 0;
