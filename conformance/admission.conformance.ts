@@ -459,7 +459,11 @@ function renderBody(request: JsonObject, style: number): string {
     return JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }, null, 2);
   if (style === 1) return JSON.stringify({ request });
   if (style === 2) return JSON.stringify({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1beta1', request });
-  return JSON.stringify({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', request });
+  const text = JSON.stringify({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', request });
+  // A whole number written as a float or with an exponent: Go reads integers from the literal and rejects it.
+  if (style === 4) return text.replace(/("(?:runAsUser|containerPort|hostPort|runAsGroup)":-?\d+)/, '$1.0');
+  if (style === 5) return text.replace(/("(?:runAsUser|containerPort|hostPort|fsGroup)":)(-?\d+)/, '$1$2e0');
+  return text;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

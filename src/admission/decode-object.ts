@@ -14,7 +14,7 @@ import type { GroupVersionKind, RawJson } from '../k8s/admission-review.ts';
 import { isWebhookSchemeKind } from '../k8s/admission-review.ts';
 import { decodeObjectMeta, decodePod } from '../k8s/decode-pod.ts';
 import { POD_BEARING_KINDS } from '../k8s/workloads.ts';
-import { goDecodeError, goRootType } from './go-decode.ts';
+import { goDecodeErrorFromText, goRootType } from './go-decode.ts';
 import { goQuote } from './go-text.ts';
 import type { ObjectDecodeResult } from './objects.ts';
 
@@ -91,7 +91,7 @@ export function decodeAdmissionObject(raw: RawJson | undefined, defaultKind: Gro
       error: `no kind ${goQuote(kind)} is registered for version ${goQuote(gvText)} in scheme ${goQuote(SCHEME_NAME)}`,
     };
   }
-  return decodeKnown(value, gvk);
+  return decodeKnown(value, raw.text, gvk);
 }
 
 function jsonTypeName(value: unknown): string {
@@ -101,11 +101,15 @@ function jsonTypeName(value: unknown): string {
   return typeof value;
 }
 
-function decodeKnown(value: Readonly<Record<string, unknown>>, gvk: GroupVersionKind): ObjectDecodeResult {
+function decodeKnown(
+  value: Readonly<Record<string, unknown>>,
+  text: string,
+  gvk: GroupVersionKind,
+): ObjectDecodeResult {
   // Upstream decodes into the full Go type first: any wrongly typed field fails, with encoding/json's text.
   const root = goRootType(gvk.group, gvk.version, gvk.kind);
   if (root !== undefined) {
-    const error = goDecodeError(value, root);
+    const error = goDecodeErrorFromText(text, value, root);
     if (error !== undefined) return { ok: false, error };
   }
   if (gvk.group === '' && gvk.kind === 'Pod') {

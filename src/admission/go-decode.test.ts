@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { goDecodeError, goRootType } from './go-decode.ts';
+import { goDecodeError, goDecodeErrorFromText, goRootType } from './go-decode.ts';
 
 // Expected texts recorded from upstream (the Go oracle's admission mode) for the same objects decoded as v1 Pods.
 const CASES: readonly (readonly [string, unknown, string | undefined])[] = [
@@ -120,4 +120,69 @@ describe('goDecodeError (v1 Pod)', () => {
       undefined,
     );
   });
+});
+
+describe('goDecodeErrorFromText: number literals as Go reads them', () => {
+  const pod = goRootType('', 'v1', 'Pod')!;
+  const cases: readonly (readonly [string, string, string | undefined])[] = [
+    [
+      'runAsUser-1.0',
+      '{"metadata":{"name":"x"},"spec":{"securityContext":{"runAsUser":0.0},"containers":[{"name":"c"}]}}',
+      'json: cannot unmarshal number 0.0 into Go struct field PodSecurityContext.spec.securityContext.runAsUser of type int64',
+    ],
+    [
+      'runAsUser-1e3',
+      '{"metadata":{"name":"x"},"spec":{"securityContext":{"runAsUser":1e3}}}',
+      'json: cannot unmarshal number 1e3 into Go struct field PodSecurityContext.spec.securityContext.runAsUser of type int64',
+    ],
+    [
+      'hostPort-80.0',
+      '{"metadata":{"name":"x"},"spec":{"containers":[{"name":"c","ports":[{"containerPort":80,"hostPort":80.0}]}]}}',
+      'json: cannot unmarshal number 80.0 into Go struct field ContainerPort.spec.containers.ports.hostPort of type int32',
+    ],
+    [
+      'cpu-1e3',
+      '{"metadata":{"name":"x"},"spec":{"containers":[{"name":"c","resources":{"limits":{"cpu":1e3,"memory":0.5}}}]}}',
+      undefined,
+    ],
+    [
+      'label-1.0',
+      '{"metadata":{"name":"x","labels":{"a":1.0}}}',
+      'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string',
+    ],
+    [
+      'bigint',
+      '{"metadata":{"name":"x"},"spec":{"securityContext":{"runAsUser":12345678901234567890}}}',
+      'json: cannot unmarshal number 12345678901234567890 into Go struct field PodSecurityContext.spec.securityContext.runAsUser of type int64',
+    ],
+    ['bigint-ok', '{"metadata":{"name":"x"},"spec":{"securityContext":{"runAsUser":1234567890123456789}}}', undefined],
+    [
+      'port-intorstr',
+      '{"metadata":{"name":"x"},"spec":{"containers":[{"name":"c","livenessProbe":{"httpGet":{"port":8080.0}}}]}}',
+      'json: cannot unmarshal number 8080.0 into Go struct field HTTPGetAction.spec.containers.livenessProbe.ProbeHandler.httpGet.port of type int32',
+    ],
+    [
+      'string-with-dots',
+      '{"metadata":{"name":"x.1e5","annotations":{"a":"1.0 2e3"}},"spec":{"containers":[{"name":"c","image":"nginx:1.27"}]}}',
+      undefined,
+    ],
+    [
+      'neg-exp',
+      '{"metadata":{"name":"x"},"spec":{"terminationGracePeriodSeconds":-1E+2}}',
+      'json: cannot unmarshal number -1E+2 into Go struct field PodSpec.spec.terminationGracePeriodSeconds of type int64',
+    ],
+    [
+      'ts-float',
+      '{"metadata":{"name":"x","creationTimestamp":1.5}}',
+      'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.creationTimestamp of type string',
+    ],
+    [
+      'proto',
+      '{"metadata":{"name":"x","labels":{"__proto__":"y","b":1.5}}}',
+      'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string',
+    ],
+  ];
+  for (const [name, text, expected] of cases) {
+    it(name, () => assert.equal(goDecodeErrorFromText(text, JSON.parse(text), pod), expected));
+  }
 });

@@ -122,6 +122,10 @@ function visit(value: unknown, typeIndex: number, ctx: Context): void {
   if (value === null || value === undefined) return;
   const type = TYPES[typeIndex];
   if (type === undefined) return;
+  if (value instanceof NumberLiteral) {
+    visitLiteral(value, type, ctx);
+    return;
+  }
   switch (type.kind) {
     case 'struct': {
       if (typeof value !== 'object' || Array.isArray(value)) {
@@ -187,6 +191,127 @@ function visit(value: unknown, typeIndex: number, ctx: Context): void {
       if (type.kind.startsWith('int') || type.kind.startsWith('uint'))
         checkInteger(ctx, value, type.kind, type.name, false);
   }
+}
+
+/**
+ * A JSON number whose literal matters to Go: a fraction or exponent (`1.0`, `1e3`), or too many digits for a double.
+ * Go parses integers from the literal text, so such a literal fails an integer field even when its value is whole.
+ */
+export class NumberLiteral {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
+function visitLiteral(literal: NumberLiteral, type: GoType, ctx: Context): void {
+  const kind = type.kind;
+  if (kind === 'float' || kind === 'any' || kind === 'raw') return;
+  if (kind === 'quantity') {
+    checkQuantity(literal.text);
+    return;
+  }
+  if (kind === 'time') throw new Fatal(typeError(ctx, 'number', 'string'));
+  const integer = kind.startsWith('int') || kind.startsWith('uint') || kind === 'intorstring';
+  if (!integer) {
+    save(ctx, 'number', type.name);
+    return;
+  }
+  const bits = kind === 'intorstring' ? 'int32' : kind;
+  const range = INT_RANGES[bits] ?? INT_RANGES['int64']!;
+  const fits =
+    /^-?\d+$/.test(literal.text) && BigInt(literal.text) >= BigInt(range[0]) && BigInt(literal.text) < BigInt(range[1]);
+  if (fits) return;
+  const message = typeError(ctx, `number ${literal.text}`, kind === 'intorstring' ? 'int32' : type.name);
+  if (kind === 'intorstring') throw new Fatal(message);
+  ctx.first ??= message;
+}
+
+// Strings, or numbers with a fraction, an exponent or 16+ digits (skipping strings so their contents never match).
+const LITERAL_SCAN = /"(?:[^"\\]|\\.)*"|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)/g;
+
+function hasSignificantLiteral(text: string): boolean {
+  LITERAL_SCAN.lastIndex = 0;
+  for (let m = LITERAL_SCAN.exec(text); m !== null; m = LITERAL_SCAN.exec(text)) {
+    const number = m[1];
+    if (number !== undefined && (/[.eE]/.test(number) || number.replace('-', '').length > 15)) return true;
+  }
+  return false;
+}
+
+/**
+ * Parses JSON text keeping the literal of every number that is not a plain short integer as a {@link NumberLiteral}.
+ * Only used when such a literal exists; the text is valid JSON (it came out of JSON.parse).
+ */
+function parseKeepingLiterals(text: string): unknown {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  };
+  const value = (): unknown => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const out = Object.create(null) as Record<string, unknown>;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return out;
+      }
+      for (;;) {
+        ws();
+        const key = string();
+        ws();
+        i++; // ':'
+        out[key] = value();
+        ws();
+        if (text[i++] === '}') return out;
+      }
+    }
+    if (c === '[') {
+      i++;
+      const out: unknown[] = [];
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return out;
+      }
+      for (;;) {
+        out.push(value());
+        ws();
+        if (text[i++] === ']') return out;
+      }
+    }
+    if (c === '"') return string();
+    const m = /^(?:true|false|null|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)/.exec(text.slice(i, i + 400));
+    const token = m?.[0] ?? '';
+    i += token.length;
+    if (token === 'true') return true;
+    if (token === 'false') return false;
+    if (token === 'null') return null;
+    return /[.eE]/.test(token) || token.replace('-', '').length > 15 ? new NumberLiteral(token) : Number(token);
+  };
+  const string = (): string => {
+    const start = i;
+    i++;
+    for (;;) {
+      const q = text.indexOf('"', i);
+      let backslashes = 0;
+      for (let k = q - 1; k > start && text[k] === '\\'; k--) backslashes++;
+      i = q + 1;
+      if (backslashes % 2 === 0) return JSON.parse(text.slice(start, i)) as string;
+    }
+  };
+  return value();
+}
+
+/**
+ * Like {@link goDecodeError}, from the object's JSON text (and its parsed value), so that number literals are judged
+ * as Go judges them.
+ */
+export function goDecodeErrorFromText(text: string, value: unknown, root: number): string | undefined {
+  return goDecodeError(hasSignificantLiteral(text) ? parseKeepingLiterals(text) : value, root);
 }
 
 /**
