@@ -5,3 +5,4 @@
 export * from './api/index.ts';
 export * from './k8s/index.ts';
 export * from './policy/index.ts';
+export * from './admission/index.ts';

@@ -22,3 +22,4 @@ export {
   hasNoVolumeSource,
 } from './defaults.ts';
 export type { DefaultTarget } from './defaults.ts';
+export * from './admission-review.ts';
