@@ -179,10 +179,12 @@ export async function* readDocuments(source: InputSource, options: ReadOptions):
       }
       if (start < text.length) {
         if (pendingOversized) continue;
-        pending += text.slice(start);
-        if (pending.length > options.maxDocumentBytes) {
-          pending = pending.slice(0, 8);
+        if (pending.length + (text.length - start) > options.maxDocumentBytes) {
+          // A line longer than any document may be: remember only its start (enough to spot a `---` marker).
+          pending = (pending + text.slice(start, start + 8)).slice(0, 8);
           pendingOversized = true;
+        } else {
+          pending += text.slice(start);
         }
       }
     }
