@@ -5,9 +5,11 @@
 import { formatLevelVersion, type LevelVersion } from '../api/level-version.ts';
 import type { Mode } from '../api/labels.ts';
 import { LabelKeys } from '../api/labels.ts';
-import type { AdmissionSettings, Policy } from '../admission/index.ts';
+import type { AdmissionSettings, ListedPod, Policy } from '../admission/index.ts';
 import {
+  evaluatePodsInNamespace,
   fieldErrorsEqual,
+  NAMESPACE_MAX_PODS_TO_CHECK,
   formatFieldErrors,
   isEquivalentPolicy,
   isFullyPrivileged,
@@ -64,6 +66,8 @@ export class Judge {
   readonly #options: JudgeOptions;
   readonly #namespaces = new Map<string, NamespaceState>();
   readonly #policies = new Map<string, NamespacePolicyState>();
+  /** Pods that exist per namespace (admitted Pods, pods of workloads whose pods are admitted), capped like upstream. */
+  readonly #existing = new Map<string, { pods: ListedPod[]; dropped: number }>();
 
   constructor(options: JudgeOptions) {
     this.#options = options;
@@ -158,6 +162,24 @@ export class Judge {
         refused = info?.controller !== undefined && !enforce.allowed && !this.#isExemptUser(info.controllerUser);
         if (refused) refusal = `Error creating: pods ${goQuote(podName)} is forbidden: ${enforce.message}`;
       }
+      if (!refused && (isPod || info?.controller !== undefined)) {
+        const podMeta: ObjectMeta = isPod
+          ? podShape.metadata
+          : {
+              ...podShape.metadata,
+              name: podName,
+              ownerReferences: [
+                {
+                  apiVersion: object.apiVersion,
+                  kind: object.kind,
+                  name,
+                  uid: `${object.kind}/${namespace}/${name}`,
+                  controller: true,
+                },
+              ],
+            };
+        this.#recordPod(namespace, { metadata: podMeta, spec: podShape.spec });
+      }
     }
     return {
       file: object.file,
@@ -183,19 +205,35 @@ export class Judge {
     };
   }
 
-  /** Applies a Namespace object (§5.8 create/update, label validation, exempt-namespace warning). */
-  applyNamespace(file: string, index: number, position: Position, metadata: ObjectMeta): NamespaceEvent {
+  /** Remembers a pod that now exists in its namespace, for namespace updates that tighten enforce (§5.8.1). */
+  #recordPod(namespace: string, pod: ListedPod): void {
+    let pods = this.#existing.get(namespace);
+    if (pods === undefined) {
+      pods = { pods: [], dropped: 0 };
+      this.#existing.set(namespace, pods);
+    }
+    if (pods.pods.length < NAMESPACE_MAX_PODS_TO_CHECK) pods.pods.push(pod);
+    else pods.dropped++;
+  }
+
+  /**
+   * Applies a Namespace object as a create or an update (§5.8): label validation, the exempt-namespace warning, and,
+   * when an update tightens enforce, upstream's warnings about the pods already in the namespace (those created
+   * earlier in the input, at most upstream's 3,000).
+   */
+  async applyNamespace(file: string, index: number, position: Position, metadata: ObjectMeta): Promise<NamespaceEvent> {
     const name = metadata.name ?? '';
-    const labels = metadata.labels ?? {};
-    const previous = this.#namespaces.get(name);
-    const exists = previous !== undefined || BUILTIN_NAMESPACES.includes(name);
+    const own = metadata.labels ?? {};
+    const extra = this.#options.namespaceLabels.get(name);
+    const labels = extra === undefined ? own : { ...own, ...extra };
+    const exists = this.#namespaces.has(name) || BUILTIN_NAMESPACES.includes(name);
     const action = exists ? ('configured' as const) : ('created' as const);
     const defaults = this.#options.settings.defaults;
     const next = policyToEvaluate(labels, defaults);
+    const old = exists ? policyToEvaluate(this.labelsOf(name), defaults) : undefined;
     const event = { file, index, position, name, action };
     if (next.errors.length > 0) {
-      const old = previous === undefined ? undefined : policyToEvaluate(previous.labels, defaults);
-      if (!exists || old === undefined || old.errors.length === 0 || !fieldErrorsEqual(next.errors, old.errors)) {
+      if (old === undefined || old.errors.length === 0 || !fieldErrorsEqual(next.errors, old.errors)) {
         return {
           ...event,
           invalid: `Namespace ${goQuote(name)} is invalid: ${formatFieldErrors(next.errors)}`,
@@ -204,13 +242,32 @@ export class Judge {
       }
     }
     const warnings: string[] = [];
+    const tightens = old !== undefined && !sameEnforceOrLooser(next.policy, old.policy);
     if (this.#isExemptNamespace(name)) {
-      const old = previous === undefined ? undefined : policyToEvaluate(previous.labels, defaults).policy;
-      const relevant = !exists || old === undefined || !sameEnforceOrLooser(next.policy, old);
-      const warning = relevant ? exemptNamespaceWarning(name, labels, next.policy, defaults) : '';
+      const warning = old === undefined || tightens ? exemptNamespaceWarning(name, labels, next.policy, defaults) : '';
       if (warning !== '') warnings.push(warning);
+    } else if (tightens) {
+      const existing = this.#existing.get(name);
+      const listed: readonly ListedPod[] = existing?.pods ?? [];
+      const exemptRuntimeClasses = this.#options.settings.exemptions.runtimeClasses;
+      const found = await evaluatePodsInNamespace(name, next.policy.enforce, {
+        pods: { listPods: () => Promise.resolve(listed) },
+        evaluator: { evaluatePod: evaluate },
+        clock: () => 0,
+        maxPods: NAMESPACE_MAX_PODS_TO_CHECK,
+        timeoutMs: Number.POSITIVE_INFINITY,
+        isExemptRuntimeClass: (rc) => rc !== undefined && rc !== '' && exemptRuntimeClasses.includes(rc),
+      });
+      const dropped = existing?.dropped ?? 0;
+      if (dropped > 0) {
+        const total = listed.length + dropped;
+        warnings.push(
+          `new PodSecurity enforce level only checked against the first ${NAMESPACE_MAX_PODS_TO_CHECK} of ${total} existing pods`,
+        );
+      }
+      warnings.push(...found);
     }
-    this.#namespaces.set(name, { labels });
+    this.#namespaces.set(name, { labels: own });
     this.#policies.delete(name);
     return { ...event, invalid: undefined, warnings };
   }

@@ -79,6 +79,27 @@ describe('psa check with configurations', () => {
     );
   });
 
+  it('a Namespace update that tightens enforce warns about the pods created before it (upstream text)', async () => {
+    const ns =
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n';
+    const r = await psa(
+      ['check', 'examples/02-nginx-deployment.yaml', 'examples/03-debug-container-daemonset.yaml', '-'],
+      { stdin: ns },
+    );
+    const out = lines(r.stdout);
+    const at = out.indexOf('-:1: namespace/default');
+    assert.deepEqual(out.slice(at + 1, at + 4), [
+      'Warning: existing pods in namespace "default" violate the new PodSecurity enforce level "restricted:latest"',
+      // The DaemonSet's pods were refused, so only nginx's exist.
+      'Warning: nginx-xxxxxxxxxx-xxxxx: allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile',
+      'namespace/default configured',
+    ]);
+    // Loosening never evaluates pods.
+    const loose = await psa(['check', 'examples/02-nginx-deployment.yaml', 'examples/namespace-privileged/']);
+    assert.ok(lines(loose.stdout).includes('namespace/default configured'));
+    assert.ok(!loose.stdout.includes('existing pods'));
+  });
+
   it('pods: enforce refusal hides warnings; invalid labels fall back with a policy error', async () => {
     const input = [
       'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n',

@@ -217,7 +217,12 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo): Promi
           break;
         }
         counts.namespaces++;
-        const event = judge.applyNamespace(item.object.file, item.object.index, item.object.position, item.metadata);
+        const event = await judge.applyNamespace(
+          item.object.file,
+          item.object.index,
+          item.object.position,
+          item.metadata,
+        );
         if (event.invalid !== undefined) counts.refused++;
         if (event.warnings.length > 0) counts.warned++;
         reporter.namespace(event);
