@@ -26,7 +26,6 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string' },
     soak: { type: 'string' },
     only: { type: 'string' },
-    workers: { type: 'string' },
   },
   strict: false,
 });
@@ -37,8 +36,6 @@ const CONCURRENCY = num(flags.concurrency, 32);
 const ROUNDS = num(flags.rounds, 2);
 const SOAK_S = num(flags.soak, 60);
 const ONLY = typeof flags.only === 'string' ? flags.only : '';
-/** psa's `--workers` (processes sharing the port); RSS is then summed over the process tree. */
-const WORKERS = num(flags.workers, 1);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The request mix.
@@ -510,7 +507,7 @@ async function main(): Promise<void> {
       const port = await freePort();
       const child = spawn(
         process.execPath,
-        [main, 'serve', ...common, '--secure-port', String(port), '--log-level', 'warn', '--workers', String(WORKERS)],
+        [main, 'serve', ...common, '--secure-port', String(port), '--log-level', 'warn'],
         { stdio: ['ignore', 'ignore', 'inherit'], cwd: work },
       );
       children.push(child);
@@ -535,7 +532,6 @@ async function main(): Promise<void> {
       workload: pool.filter((b) => b.kind === 'workload').length,
       namespace: pool.filter((b) => b.kind === 'namespace').length,
     };
-    process.stdout.write(`psa workers: ${WORKERS}\n`);
     process.stdout.write(
       `mix over ${pool.length} distinct reviews: ${JSON.stringify(mix)}; concurrency ${CONCURRENCY}; ${ROUNDS} round(s) of ${DURATION_S} s per server\n`,
     );

@@ -10,7 +10,6 @@ import { createAdmissionReviewHandler } from './admission-handler.ts';
 import type { SettingsLoader } from './config-source.ts';
 import { createFileClusterSource } from './file-source.ts';
 import { createKubeClusterSource } from './kube-source.ts';
-import { isClusterWorker, joinMetricsCluster, runPrimary } from './cluster.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createServerMetrics } from './metrics.ts';
 import type { ClusterSource } from './namespace-source.ts';
@@ -112,7 +111,6 @@ export const runServeCommand: CommandRunner = async (argv, io) => {
     clientCaFile: parsed.options.clientCaFile === undefined ? undefined : resolve(io.cwd, parsed.options.clientCaFile),
   };
   const logger = createLogger(options.logLevel, io.stdout);
-  if (options.workers > 1 && !isClusterWorker()) return runPrimary(options.workers, logger);
   let webhook: RunningWebhook;
   try {
     const source = createClusterSource(options, logger, io.cwd);
@@ -122,7 +120,7 @@ export const runServeCommand: CommandRunner = async (argv, io) => {
       source,
       loadSettings: createSettingsLoader(options, io.cwd),
       createHandler: createReviewHandler,
-      metrics: isClusterWorker() ? { ...metrics, exposition: joinMetricsCluster(metrics.registry) } : metrics,
+      metrics,
     });
   } catch (error) {
     io.stderr.write(`psa serve: ${describe(error)}\n`);

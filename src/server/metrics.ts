@@ -10,7 +10,7 @@ import type { Decision, MetricAttributes, MetricsRecorder } from '../admission/t
 export interface ServerMetrics {
   readonly registry: Registry;
   readonly recorder: MetricsRecorder;
-  /** The `/metrics` text; a cluster worker replaces it with the aggregate of every worker. */
+  /** The `/metrics` text. */
   readonly exposition: () => Promise<string>;
   observeRequest(code: number, seconds: number): void;
   rejected(reason: 'queue-full' | 'deadline' | 'shutting-down'): void;
