@@ -132,7 +132,8 @@ export class Judge {
     let warnings: readonly string[] = NO_WARNINGS;
     let refused = false;
     let refusal: string | undefined;
-    if (exempt === undefined && state !== undefined && template !== null) {
+    // An object with invalid fields is not judged: the API server would reject it before admission.
+    if (exempt === undefined && state !== undefined && template !== null && object.issues.length === 0) {
       const policy = state.policy;
       // The object itself: a Pod is defaulted as a Pod; a workload's template as a template.
       const shape = applyDefaults(template, isPod);
