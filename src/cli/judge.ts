@@ -118,14 +118,15 @@ export class Judge {
     const name = meta.name ?? (meta.generateName !== undefined ? `${meta.generateName}${SUFFIX_PLACEHOLDER}` : '');
     const podName = isPod ? name : (info?.podName(name) ?? name);
     const template = object.template;
-    let exempt: ObjectVerdict['exempt'];
-    let state: NamespacePolicyState | undefined;
-    if (this.#isExemptNamespace(namespace)) exempt = 'namespace';
-    else if (this.#isExemptUser(this.#options.username)) exempt = 'user';
-    else {
-      state = this.#policyOf(namespace);
-      if (template !== null && this.#isExemptRuntimeClass(template)) exempt = 'runtimeClass';
-    }
+    const state = this.#isExemptNamespace(namespace) ? undefined : this.#policyOf(namespace);
+    const exempt: ObjectVerdict['exempt'] =
+      state === undefined
+        ? 'namespace'
+        : this.#isExemptUser(this.#options.username)
+          ? 'user'
+          : template !== null && this.#isExemptRuntimeClass(template)
+            ? 'runtimeClass'
+            : undefined;
     let enforce: ModeVerdict | undefined;
     let audit: ModeVerdict | undefined;
     let warn: ModeVerdict | undefined;
@@ -181,6 +182,23 @@ export class Judge {
             };
         this.#recordPod(namespace, { metadata: podMeta, spec: podShape.spec });
       }
+    } else if (
+      exempt === 'user' &&
+      state !== undefined &&
+      template !== null &&
+      object.issues.length === 0 &&
+      info?.controller !== undefined &&
+      !this.#isExemptRuntimeClass(template)
+    ) {
+      // The requester is exempt, but the controller creates the pods as its own service account.
+      const podShape = applyDefaults(template, true);
+      enforce = modeVerdict(
+        'enforce',
+        state.policy.enforce,
+        evaluate(state.policy.enforce, podShape.metadata, podShape.spec),
+      );
+      refused = !enforce.allowed && !this.#isExemptUser(info.controllerUser);
+      if (refused) refusal = `Error creating: pods ${goQuote(podName)} is forbidden: ${enforce.message}`;
     }
     return {
       file: object.file,
@@ -196,7 +214,7 @@ export class Judge {
       podName,
       issues: object.issues,
       exempt,
-      policyError: exempt === 'runtimeClass' ? undefined : state?.policyError,
+      policyError: exempt === undefined ? state?.policyError : undefined,
       enforce,
       audit,
       warn,

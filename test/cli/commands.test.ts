@@ -128,6 +128,27 @@ describe('psa check with configurations', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!r.stdout.includes('Error creating'));
     assert.ok(r.stdout.includes('Warning: would violate PodSecurity "restricted:latest"'));
+    // An exempt requester gets no warnings, but the controller's pods are still judged (as its service account).
+    writeFileSync(
+      `${config}/alice.yaml`,
+      'apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\ndefaults:\n  enforce: baseline\n  warn: restricted\nexemptions:\n  usernames: [alice]\n',
+    );
+    const alice = await psa([
+      'check',
+      '--config',
+      `${config}/alice.yaml`,
+      '--user',
+      'alice',
+      'examples/03-debug-container-daemonset.yaml',
+    ]);
+    assert.equal(alice.code, 1, alice.stderr);
+    assert.ok(!alice.stdout.includes('Warning: would violate'));
+    assert.ok(alice.stdout.includes('exempt: the requesting user is exempt from Pod Security'));
+    assert.ok(
+      alice.stdout.includes(
+        'Error creating: pods "debug-container-xxxxx" is forbidden: violates PodSecurity "baseline:latest"',
+      ),
+    );
   });
 });
 
