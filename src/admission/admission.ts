@@ -366,18 +366,23 @@ export class PodSecurityAdmission {
       this.#metrics.recordExemption(attrs.metric);
       return EXEMPT.runtimeClass;
     }
+    // One response object built at the end (no intermediate copies): the fields are those of `allowed()` or
+    // `forbidden(...)`, then `warnings`, then `auditAnnotations`, as withWarnings/withAnnotations would leave them.
     const annotations: Record<string, string> = {};
+    let hasAnnotations = false;
     if (errors.length > 0) {
       annotations['error'] = `Failed to parse policy: ${formatFieldErrors(errors)}`;
+      hasAnnotations = true;
       this.#metrics.recordError(false, attrs.metric);
     }
     const cache = new EvaluationCache(this.#evaluator, metadata, spec);
-    let response: AdmissionResponse = allowed();
+    let denial: AdmissionResponse | undefined;
     if (enforce) {
       annotations['enforce-policy'] = formatLevelVersion(policy.enforce);
+      hasAnnotations = true;
       const result = cache.get(policy.enforce);
       if (!result.allowed) {
-        response = forbidden(
+        denial = forbidden(
           attrs.resource,
           attrs.name,
           `violates PodSecurity ${goQuote(formatLevelVersion(policy.enforce))}: ${result.forbiddenDetail}`,
@@ -390,16 +395,21 @@ export class PodSecurityAdmission {
     const audit = cache.get(policy.audit);
     if (!audit.allowed) {
       annotations['audit-violations'] = wouldViolate(policy.audit, audit);
+      hasAnnotations = true;
       this.#metrics.recordEvaluation('deny', policy.audit, 'audit', attrs.metric);
     }
-    if (response.allowed) {
-      const warn = cache.get(policy.warn);
-      if (!warn.allowed) {
-        response = withWarnings(response, [wouldViolate(policy.warn, warn)]);
-        this.#metrics.recordEvaluation('deny', policy.warn, 'warn', attrs.metric);
-      }
+    if (denial !== undefined) return hasAnnotations ? { ...denial, auditAnnotations: annotations } : denial;
+    let warning: string | undefined;
+    const warn = cache.get(policy.warn);
+    if (!warn.allowed) {
+      warning = wouldViolate(policy.warn, warn);
+      this.#metrics.recordEvaluation('deny', policy.warn, 'warn', attrs.metric);
     }
-    return withAnnotations(response, annotations);
+    if (warning === undefined)
+      return hasAnnotations ? { uid: '', allowed: true, auditAnnotations: annotations } : allowed();
+    return hasAnnotations
+      ? { uid: '', allowed: true, warnings: [warning], auditAnnotations: annotations }
+      : { uid: '', allowed: true, warnings: [warning] };
   }
 }
 

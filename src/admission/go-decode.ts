@@ -20,9 +20,25 @@ interface GoField {
   readonly via: readonly string[];
 }
 
+/** Type kinds as small integers, so the walk switches on a number (`GoType.kind` keeps the name). */
+const STRUCT = 1;
+const SLICE = 2;
+const MAP = 3;
+const STRING = 4;
+const BOOL = 5;
+const FLOAT = 6;
+const TIME = 7;
+const QUANTITY = 8;
+const INT_OR_STRING = 9;
+const OPAQUE = 10; // raw, any: anything goes
+const INTEGER = 11;
+const OTHER = 0;
+
 interface GoType {
   /** `struct`, `slice`, `map`, `string`, `bool`, `int32`, ..., or a custom decoder: `time`, `quantity`, `intorstring`. */
   readonly kind: string;
+  /** {@link STRUCT}, {@link SLICE}, ...: `kind` as a number. */
+  readonly code: number;
   /** Go's name for the type, as errors print it (`v1.Container`, `[]v1.Volume`, `map[string]string`). */
   readonly name: string;
   readonly struct?: string;
@@ -30,18 +46,47 @@ interface GoType {
   readonly elem?: number;
 }
 
+function kindCode(kind: string): number {
+  switch (kind) {
+    case 'struct':
+      return STRUCT;
+    case 'slice':
+      return SLICE;
+    case 'map':
+      return MAP;
+    case 'string':
+      return STRING;
+    case 'bool':
+      return BOOL;
+    case 'float':
+      return FLOAT;
+    case 'time':
+      return TIME;
+    case 'quantity':
+      return QUANTITY;
+    case 'intorstring':
+      return INT_OR_STRING;
+    case 'raw':
+    case 'any':
+      return OPAQUE;
+    default:
+      return kind.startsWith('int') || kind.startsWith('uint') ? INTEGER : OTHER;
+  }
+}
+
 const TYPES: readonly GoType[] = GO_SCHEMA_TYPES.map((raw): GoType => {
   const kind = raw[0] as string;
   const name = raw[1] as string;
+  const code = kindCode(kind);
   if (kind === 'struct') {
     const fields = new Map<string, GoField>();
     for (const f of raw[3] as readonly (readonly (string | number)[])[]) {
       fields.set(f[0] as string, { name: f[0] as string, type: f[1] as number, via: f.slice(2) as string[] });
     }
-    return { kind, name, struct: raw[2] as string, fields };
+    return { kind, code, name, struct: raw[2] as string, fields };
   }
-  if (kind === 'slice' || kind === 'map') return { kind, name, elem: raw[2] as number };
-  return { kind, name };
+  if (kind === 'slice' || kind === 'map') return { kind, code, name, elem: raw[2] as number };
+  return { kind, code, name };
 });
 
 /** Schema roots by `group/version.Kind` (core kinds under `core/v1`). */
@@ -122,12 +167,12 @@ function visit(value: unknown, typeIndex: number, ctx: Context): void {
   if (value === null || value === undefined) return;
   const type = TYPES[typeIndex];
   if (type === undefined) return;
-  if (value instanceof NumberLiteral) {
+  if (typeof value === 'object' && value instanceof NumberLiteral) {
     visitLiteral(value, type, ctx);
     return;
   }
-  switch (type.kind) {
-    case 'struct': {
+  switch (type.code) {
+    case STRUCT: {
       if (typeof value !== 'object' || Array.isArray(value)) {
         save(ctx, jsonValueName(value), type.name);
         return;
@@ -135,61 +180,68 @@ function visit(value: unknown, typeIndex: number, ctx: Context): void {
       const fields = type.fields!;
       const struct = type.struct!;
       const outer = ctx.struct;
-      for (const key of Object.keys(value)) {
+      const path = ctx.path;
+      const keys = Object.keys(value);
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k]!;
         const field = fields.get(key);
         if (field === undefined) continue;
+        const member = (value as Record<string, unknown>)[key];
+        if (member === null || member === undefined) continue;
         ctx.struct = struct;
-        const depth = ctx.path.length;
-        for (const via of field.via) ctx.path.push(via);
-        ctx.path.push(key);
-        visit((value as Record<string, unknown>)[key], field.type, ctx);
-        ctx.path.length = depth;
+        const depth = path.length;
+        const via = field.via;
+        for (let v = 0; v < via.length; v++) path.push(via[v]!);
+        path.push(key);
+        visit(member, field.type, ctx);
+        path.length = depth;
       }
       ctx.struct = outer;
       return;
     }
-    case 'slice': {
+    case SLICE: {
       if (!Array.isArray(value)) {
         save(ctx, jsonValueName(value), type.name);
         return;
       }
       const elem = type.elem!;
-      for (const item of value as unknown[]) visit(item, elem, ctx);
+      const items = value as unknown[];
+      for (let i = 0; i < items.length; i++) visit(items[i], elem, ctx);
       return;
     }
-    case 'map': {
+    case MAP: {
       if (typeof value !== 'object' || Array.isArray(value)) {
         save(ctx, jsonValueName(value), type.name);
         return;
       }
       const elem = type.elem!;
-      for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key], elem, ctx);
+      const keys = Object.keys(value);
+      for (let k = 0; k < keys.length; k++) visit((value as Record<string, unknown>)[keys[k]!], elem, ctx);
       return;
     }
-    case 'string':
+    case STRING:
       if (typeof value !== 'string') save(ctx, jsonValueName(value), type.name);
       return;
-    case 'bool':
+    case BOOL:
       if (typeof value !== 'boolean') save(ctx, jsonValueName(value), type.name);
       return;
-    case 'float':
+    case FLOAT:
       if (typeof value !== 'number') save(ctx, jsonValueName(value), type.name);
       return;
-    case 'time':
+    case TIME:
       checkTime(value, ctx);
       return;
-    case 'quantity':
+    case QUANTITY:
       checkQuantity(value);
       return;
-    case 'intorstring':
+    case INT_OR_STRING:
       if (typeof value !== 'string') checkInteger(ctx, value, 'int32', 'int32', true);
       return;
-    case 'raw':
-    case 'any':
+    case INTEGER:
+      checkInteger(ctx, value, type.kind, type.name, false);
       return;
     default:
-      if (type.kind.startsWith('int') || type.kind.startsWith('uint'))
-        checkInteger(ctx, value, type.kind, type.name, false);
+      return;
   }
 }
 
@@ -227,16 +279,49 @@ function visitLiteral(literal: NumberLiteral, type: GoType, ctx: Context): void 
   ctx.first ??= message;
 }
 
-// Strings, or numbers with a fraction, an exponent or 16+ digits (skipping strings so their contents never match).
-const LITERAL_SCAN = /"(?:[^"\\]|\\.)*"|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)/g;
-
+/**
+ * Whether valid JSON text holds a number with a fraction, an exponent or 16+ digits. A single scan: strings are
+ * skipped whole (their contents never count), and outside strings every digit or `-` starts a number.
+ */
 function hasSignificantLiteral(text: string): boolean {
-  LITERAL_SCAN.lastIndex = 0;
-  for (let m = LITERAL_SCAN.exec(text); m !== null; m = LITERAL_SCAN.exec(text)) {
-    const number = m[1];
-    if (number !== undefined && (/[.eE]/.test(number) || number.replace('-', '').length > 15)) return true;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      i = afterString(text, i);
+      continue;
+    }
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let j = c === 0x2d ? i + 1 : i;
+      const digitsStart = j;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d < 0x30 || d > 0x39) break;
+        j++;
+      }
+      if (j - digitsStart > 15) return true;
+      const next = j < n ? text.charCodeAt(j) : 0;
+      if (next === 0x2e || next === 0x65 || next === 0x45) return true;
+      i = j;
+      continue;
+    }
+    i++;
   }
   return false;
+}
+
+/** `i` at an opening quote of valid JSON text; the index after the closing quote. */
+function afterString(text: string, i: number): number {
+  let from = i + 1;
+  for (;;) {
+    const q = text.indexOf('"', from);
+    if (q < 0) return text.length;
+    let k = q - 1;
+    while (k > i && text.charCodeAt(k) === 0x5c) k--;
+    if ((q - 1 - k) % 2 === 0) return q + 1;
+    from = q + 1;
+  }
 }
 
 /**

@@ -503,46 +503,51 @@ function skipValue(text: string, i: number): number {
   return j;
 }
 
-/** Calls `visit(key, start, end)` for each member of the object starting at `i`. */
-function eachMember(text: string, i: number, visit: (key: string, start: number, end: number) => void): void {
+/**
+ * Walks the members of the object starting at `i`: `member(key, start)` gets each value's start and returns the index
+ * after it. Returns the index after the object.
+ */
+function walkObject(text: string, i: number, member: (key: string, start: number) => number): number {
   let j = skipWs(text, i + 1);
-  if (text.charCodeAt(j) === 0x7d) return;
+  if (text.charCodeAt(j) === 0x7d) return j + 1;
   for (;;) {
     const keyEnd = skipString(text, j);
     const rawKey = text.slice(j + 1, keyEnd - 1);
     const key = rawKey.includes('\\') ? (JSON.parse(text.slice(j, keyEnd)) as string) : rawKey;
     j = skipWs(text, keyEnd);
     j = skipWs(text, j + 1); // ':'
-    const end = skipValue(text, j);
-    visit(key, j, end);
-    j = skipWs(text, end);
-    if (text.charCodeAt(j) !== 0x2c) return;
+    j = skipWs(text, member(key, j));
+    if (text.charCodeAt(j) !== 0x2c) return j + 1;
     j = skipWs(text, j + 1);
   }
 }
 
+/** The raw spans of the last `request` member (one pass over the text: the request is walked, not skipped first). */
 function findRawSpans(text: string): RawSpans {
-  let requestStart = -1;
-  eachMember(text, skipWs(text, 0), (key, start) => {
-    if (key === 'request') requestStart = start;
-  });
-  if (requestStart < 0 || text.charCodeAt(requestStart) !== 0x7b) return {};
-  const spans: { object?: string; oldObject?: string; options?: string } = {};
-  eachMember(text, requestStart, (key, start, end) => {
-    if (key !== 'object' && key !== 'oldObject' && key !== 'options') return;
-    const raw = text.slice(start, end);
-    if (raw !== 'null') spans[key] = raw;
+  let spans: RawSpans = {};
+  walkObject(text, skipWs(text, 0), (key, start) => {
+    if (key !== 'request') return skipValue(text, start);
+    if (text.charCodeAt(start) !== 0x7b) {
+      spans = {};
+      return skipValue(text, start);
+    }
+    const found: { object?: string; oldObject?: string; options?: string } = {};
+    const end = walkObject(text, start, (member, valueStart) => {
+      const valueEnd = skipValue(text, valueStart);
+      if (member === 'object' || member === 'oldObject' || member === 'options') {
+        const raw = text.slice(valueStart, valueEnd);
+        if (raw !== 'null') found[member] = raw;
+      }
+      return valueEnd;
+    });
+    spans = found;
+    return end;
   });
   return spans;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Encoding (Go's encoding/json, HTML escaping on)
-
-// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
-const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
-// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
-const NEEDS_ESCAPE_BESIDES_QUOTE = /[\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
 
 // Everything Go escapes, plus lone surrogates (which Go's decoder had already turned into U+FFFD).
 const ESCAPES =
@@ -566,8 +571,50 @@ function escapeOne(ch: string): string {
   return `\\u${c.toString(16).padStart(4, '0')}`;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+const NEEDS_ESCAPE_BESIDES_QUOTE = /[\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
+
+/** Below this length a plain scan beats a regular expression (whose per-call cost dominates short strings). */
+const SHORT_STRING = 48;
+
 /** A JSON string literal exactly as Go's `encoding/json` writes it. */
 export function goJsonString(s: string): string {
+  const n = s.length;
+  if (n <= SHORT_STRING) {
+    // Names, kinds, uids, label values: almost never anything to escape.
+    let clean = true;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (
+        c < 0x20 ||
+        c === 0x22 ||
+        c === 0x5c ||
+        c === 0x3c ||
+        c === 0x3e ||
+        c === 0x26 ||
+        (c >= 0x2028 && (c === 0x2028 || c === 0x2029 || (c >= 0xd800 && c <= 0xdfff)))
+      ) {
+        clean = false;
+        break;
+      }
+    }
+    if (clean) return `"${s}"`;
+  } else if (n <= 4096) {
+    // A review often carries the same message twice (warning and audit annotation): reuse the last long result.
+    if (s === lastLong) return lastLongJson;
+    lastLong = s;
+    lastLongJson = escapeLong(s);
+    return lastLongJson;
+  }
+  return escapeLong(s);
+}
+
+let lastLong = '';
+let lastLongJson = '""';
+
+function escapeLong(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   // Policy messages are full of double quotes and nothing else to escape: the common case is one cheap pass.
   if (!NEEDS_ESCAPE_BESIDES_QUOTE.test(s)) return `"${s.replaceAll('"', '\\"')}"`;
@@ -576,6 +623,7 @@ export function goJsonString(s: string): string {
 
 const COMPACT_TOKENS = /"(?:[^"\\]|\\.)*"|[ \t\n\r]+/g;
 const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
+const COMPACT_OR_HTML = /[ \t\n\r<>&\u2028\u2029]/;
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
   '<': '\\u003c',
   '>': '\\u003e',
@@ -586,6 +634,8 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 
 /** Go's `json.Compact` with HTML escaping, as `encoding/json` applies it to a RawExtension's bytes. */
 export function compactGoJson(text: string): string {
+  // What the API server sends is already compact and rarely holds <, >, & or U+2028/9: one native scan says so.
+  if (!COMPACT_OR_HTML.test(text)) return text;
   let out = /[ \t\n\r]/.test(text)
     ? text.replace(COMPACT_TOKENS, (token) => (token.charCodeAt(0) === 0x22 ? token : ''))
     : text;
