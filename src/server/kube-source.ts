@@ -1,4 +1,15 @@
-import { CoreV1Api, KubeConfig, ListWatch, Watch, type V1Namespace } from '@kubernetes/client-node';
+import { Agent } from 'node:https';
+import {
+  CoreV1Api,
+  KubeConfig,
+  ListWatch,
+  ServerConfiguration,
+  Watch,
+  createConfiguration,
+  type RequestContext,
+  type SecurityAuthentication,
+  type V1Namespace,
+} from '@kubernetes/client-node';
 import type { ListedPod } from '../admission/types.ts';
 import type { Namespace } from '../k8s/namespace.ts';
 import type { Logger } from './logger.ts';
@@ -54,6 +65,58 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
+/** The TLS settings the client library puts on each call's agent; a connection is reusable while they are unchanged. */
+const TLS_KEYS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b));
+}
+
+/**
+ * The client library authenticates every call with a fresh `https.Agent`, so each pod list would open a new TLS
+ * connection (handshake, certificate parsing, a new secure context). Like client-go, we keep one keep-alive agent and
+ * hand it out as long as the TLS settings the library computes are the same (they are re-read on every call, so a
+ * rotated client certificate or CA still takes effect: the agent is replaced).
+ */
+export function reusingAgents(config: KubeConfig): SecurityAuthentication & { destroy(): void } {
+  let shared: Agent | undefined;
+  let settings: Readonly<Record<string, unknown>> = {};
+  return {
+    getName: () => config.getName(),
+    async applySecurityAuthentication(context: RequestContext): Promise<void> {
+      await config.applySecurityAuthentication(context);
+      const fresh: unknown = context.getAgent();
+      // Proxy agents and plain-HTTP agents are left as the library made them.
+      if (!(fresh instanceof Agent) || fresh.constructor !== Agent) return;
+      const options = fresh.options as Readonly<Record<string, unknown>>;
+      if (shared === undefined || !TLS_KEYS.every((key) => sameValue(options[key], settings[key]))) {
+        shared?.destroy();
+        settings = Object.fromEntries(TLS_KEYS.map((key) => [key, options[key]]));
+        const tls = Object.fromEntries(
+          TLS_KEYS.filter((key) => options[key] !== undefined).map((key) => [key, options[key]]),
+        );
+        shared = new Agent({ ...tls, keepAlive: true, scheduling: 'lifo' });
+      }
+      context.setAgent(shared);
+    },
+    destroy() {
+      shared?.destroy();
+      shared = undefined;
+    },
+  };
+}
+
+/** A CoreV1Api whose calls share keep-alive connections (see {@link reusingAgents}). */
+function makeCoreApi(config: KubeConfig): { readonly api: CoreV1Api; readonly destroy: () => void } {
+  const cluster = config.getCurrentCluster();
+  if (cluster === null) throw new NamespaceLookupError('no current cluster in kubeconfig');
+  const auth = reusingAgents(config);
+  const api = new CoreV1Api(
+    createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: auth } }),
+  );
+  return { api, destroy: () => auth.destroy() };
+}
+
 /**
  * Namespaces from the Kubernetes API as upstream reads them: a list+watch cache (no resync) with a live GET when the
  * cache has no entry (before sync, or a namespace created a moment ago). The watch reconnects with exponential
@@ -65,7 +128,7 @@ export function createKubeClusterSource(
   config: KubeConfig = loadKubeConfig(options.kubeconfig),
 ): ClusterSource {
   const { logger } = options;
-  const api = config.makeApiClient(CoreV1Api);
+  const { api, destroy: closeConnections } = makeCoreApi(config);
   const bucket = createTokenBucket(options.qps, options.burst);
   const minBackoff = options.minBackoffMs ?? 500;
   const maxBackoff = options.maxBackoffMs ?? 30_000;
@@ -114,6 +177,7 @@ export function createKubeClusterSource(
       stopped = true;
       clearTimeout(retryTimer);
       await informer.stop();
+      closeConnections();
     },
     async getNamespace(name, signal): Promise<Namespace> {
       const cached = informer.get(name);
