@@ -334,6 +334,11 @@ function freePort(): Promise<number> {
   );
 }
 
+/** Extra Node flags for the psa server process, e.g. `PSA_SERVER_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof'`. */
+function serverNodeFlags(): string[] {
+  return (process.env['PSA_SERVER_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
+}
+
 function ensurePsaBuild(out: string): string {
   const dist = join(out, 'dist');
   process.stdout.write('building psa (tsc -p tsconfig.build.json) ...\n');
@@ -507,7 +512,7 @@ async function main(): Promise<void> {
       const port = await freePort();
       const child = spawn(
         process.execPath,
-        [main, 'serve', ...common, '--secure-port', String(port), '--log-level', 'warn'],
+        [...serverNodeFlags(), main, 'serve', ...common, '--secure-port', String(port), '--log-level', 'warn'],
         { stdio: ['ignore', 'ignore', 'inherit'], cwd: work },
       );
       children.push(child);
