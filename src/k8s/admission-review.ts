@@ -601,18 +601,23 @@ export function goJsonString(s: string): string {
       }
     }
     if (clean) return `"${s}"`;
-  } else if (n <= 4096) {
-    // A review often carries the same message twice (warning and audit annotation): reuse the last long result.
-    if (s === lastLong) return lastLongJson;
-    lastLong = s;
-    lastLongJson = escapeLong(s);
-    return lastLongJson;
+  } else if (n <= LONG_CACHE_MAX_LENGTH) {
+    // Policy messages repeat: within a review (the warning and the audit annotation) and across reviews (the pods of
+    // one workload). Their escaped form is remembered in a small map, emptied when it fills up.
+    let json = longStrings.get(s);
+    if (json === undefined) {
+      json = escapeLong(s);
+      if (longStrings.size >= LONG_CACHE_ENTRIES) longStrings.clear();
+      longStrings.set(s, json);
+    }
+    return json;
   }
   return escapeLong(s);
 }
 
-let lastLong = '';
-let lastLongJson = '""';
+const LONG_CACHE_ENTRIES = 256;
+const LONG_CACHE_MAX_LENGTH = 2048;
+const longStrings = new Map<string, string>();
 
 function escapeLong(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
