@@ -227,10 +227,17 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
         : options.requestTimeoutMs;
     const deadline = Date.now() + budget;
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error('request deadline exceeded')), budget);
+    // Called on abort while the handler runs (arms the hard deadline below); no per-request event listener needed.
+    let onAbortWhileHandling: (() => void) | undefined;
+    const abort = (reason: string): void => {
+      if (controller.signal.aborted) return;
+      controller.abort(new Error(reason));
+      onAbortWhileHandling?.();
+    };
+    const timer = setTimeout(abort, budget, 'request deadline exceeded');
     timer.unref();
     const onClose = (): void => {
-      if (!res.writableFinished) controller.abort(new Error('client closed the connection'));
+      if (!res.writableFinished) abort('client closed the connection');
     };
     res.once('close', onClose);
     try {
@@ -274,17 +281,18 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
       let outcome: ReviewOutcome | 'deadline';
       let hard: NodeJS.Timeout | undefined;
       try {
-        const outcomePromise = handler(read.body.toString('utf8'), { signal: controller.signal, deadline });
-        // A handler that ignores its signal must not hold the connection past the deadline (plus a grace).
-        const guard = new Promise<'deadline'>((resolve) => {
+        const body = read.body.toString('utf8');
+        outcome = await new Promise<ReviewOutcome | 'deadline'>((resolve, reject) => {
+          // A handler that ignores its signal must not hold the connection past the deadline (plus a grace).
           const arm = (): void => {
-            hard = setTimeout(() => resolve('deadline'), 250);
+            hard ??= setTimeout(() => resolve('deadline'), 250);
           };
           if (controller.signal.aborted) arm();
-          else controller.signal.addEventListener('abort', arm, { once: true });
+          else onAbortWhileHandling = arm;
+          handler(body, { signal: controller.signal, deadline }).then(resolve, reject);
         });
-        outcome = await Promise.race([outcomePromise, guard]);
       } finally {
+        onAbortWhileHandling = undefined;
         clearTimeout(hard);
         slot();
       }
