@@ -3,6 +3,7 @@
  * `psa fix` applies the safe ones (edits) and lists the rest with the narrowest way to admit them.
  */
 import type { Container, PodShape, PodSpec, SecurityContext } from '../k8s/index.ts';
+import { ALLOWED_VOLUME_SOURCES, BASELINE_ALLOWED_CAPABILITIES, SELINUX_ALLOWED_TYPES } from '../policy/index.ts';
 
 /** One field to change for one failed check. */
 export interface Remedy {
@@ -45,33 +46,6 @@ export function formatPath(segments: readonly PathSegment[]): string {
   return out;
 }
 
-const ALLOWED_BASELINE_CAPS = new Set([
-  'AUDIT_WRITE',
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'MKNOD',
-  'NET_BIND_SERVICE',
-  'SETFCAP',
-  'SETGID',
-  'SETPCAP',
-  'SETUID',
-  'SYS_CHROOT',
-]);
-const ALLOWED_VOLUME_SOURCES = [
-  'configMap',
-  'csi',
-  'downwardAPI',
-  'emptyDir',
-  'ephemeral',
-  'image',
-  'persistentVolumeClaim',
-  'projected',
-  'secret',
-];
-const SAFE_SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 const goodProfile = (t: string | undefined): boolean => t === 'RuntimeDefault' || t === 'Localhost';
 
@@ -121,7 +95,9 @@ export function remediesFor(
     }
     case 'capabilities_baseline':
       for (const v of containers) {
-        const bad = (v.container.securityContext?.capabilities?.add ?? []).filter((c) => !ALLOWED_BASELINE_CAPS.has(c));
+        const bad = (v.container.securityContext?.capabilities?.add ?? []).filter(
+          (c) => !BASELINE_ALLOWED_CAPABILITIES.has(c),
+        );
         if (bad.length > 0) add([...sc(v), 'capabilities', 'add'], `remove ${bad.join(', ')}`);
       }
       break;
@@ -183,7 +159,7 @@ export function remediesFor(
       break;
     case 'seLinuxOptions': {
       const bad = (o: { type?: string; user?: string; role?: string } | undefined): boolean =>
-        o !== undefined && (!SAFE_SELINUX_TYPES.has(o.type ?? '') || (o.user ?? '') !== '' || (o.role ?? '') !== '');
+        o !== undefined && (!SELINUX_ALLOWED_TYPES.has(o.type ?? '') || (o.user ?? '') !== '' || (o.role ?? '') !== '');
       if (bad(podSc?.seLinuxOptions))
         add(
           at('securityContext', 'seLinuxOptions'),

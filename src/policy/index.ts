@@ -20,6 +20,9 @@ export {
 } from './format.ts';
 export { isUserNamespacePod, isWindowsPod } from './pod-predicates.ts';
 export { defaultChecks } from './checks/index.ts';
+export { BASELINE_ALLOWED_CAPABILITIES } from './checks/capabilities-baseline.ts';
+export { ALLOWED_VOLUME_SOURCES, RESTRICTED_VOLUME_SOURCES } from './checks/restricted-volumes.ts';
+export { SELINUX_ALLOWED_TYPES } from './checks/se-linux-options.ts';
 export { InvalidChecksError, assertValidChecks, validateChecks } from './registry.ts';
 export {
   checksAt,

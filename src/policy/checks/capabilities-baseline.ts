@@ -10,7 +10,8 @@ import { containerName, containersPhrase, forEachContainer, joinQuote, sortStrin
 import type { Check, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
 
-const ALLOWED_CAPABILITIES: ReadonlySet<string> = new Set([
+/** The capabilities baseline lets a container add (exact, case-sensitive). */
+export const BASELINE_ALLOWED_CAPABILITIES: ReadonlySet<string> = new Set([
   'AUDIT_WRITE',
   'CHOWN',
   'DAC_OVERRIDE',
@@ -30,7 +31,7 @@ function addsForbidden(container: Container): boolean {
   const add = container.securityContext?.capabilities?.add;
   if (add == null) return false;
   for (let i = 0; i < add.length; i++) {
-    if (!ALLOWED_CAPABILITIES.has(add[i]!)) return true;
+    if (!BASELINE_ALLOWED_CAPABILITIES.has(add[i]!)) return true;
   }
   return false;
 }
@@ -58,7 +59,7 @@ function evaluate(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
     if (!addsForbidden(c)) return;
     names.push(containerName(c));
     for (const cap of c.securityContext?.capabilities?.add ?? []) {
-      if (!ALLOWED_CAPABILITIES.has(cap)) capabilities.add(cap);
+      if (!BASELINE_ALLOWED_CAPABILITIES.has(cap)) capabilities.add(cap);
     }
   });
   return forbidden(

@@ -11,7 +11,8 @@ import type { Check, CheckFn, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
 
 const TYPES_V1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
-const TYPES_V1_31: ReadonlySet<string> = new Set([...TYPES_V1_0, 'container_engine_t']);
+/** SELinux types baseline allows from v1.31 (a superset of the v1.0 list). */
+export const SELINUX_ALLOWED_TYPES: ReadonlySet<string> = new Set([...TYPES_V1_0, 'container_engine_t']);
 
 function isBad(options: SELinuxOptions | undefined, allowedTypes: ReadonlySet<string>): boolean {
   if (options == null) return false;
@@ -64,7 +65,7 @@ export const seLinuxOptions: Check = {
   level: 'baseline',
   versions: [
     { minimumVersion: majorMinor(0), evaluate: createEvaluate(TYPES_V1_0) },
-    { minimumVersion: majorMinor(31), evaluate: createEvaluate(TYPES_V1_31) },
+    { minimumVersion: majorMinor(31), evaluate: createEvaluate(SELINUX_ALLOWED_TYPES) },
   ],
   description: {
     summary: 'SELinux options must not set user or role, and type must be a container type.',
