@@ -54,6 +54,7 @@ breaks when a cluster moves from v1.N to latest), and for each violation the exa
 
 Flags:
   -o, --output FORMAT   text (default) or json
+  -n, --namespace NS    the namespace of objects that name none (default: default)
   -h, --help            this help
 `;
 

@@ -189,6 +189,15 @@ describe('psa explain', () => {
   });
 });
 
+describe('psa explain -n', () => {
+  it('names the namespace of objects that have none', async () => {
+    const r = await psa(['explain', '-n', 'team-a', '-o', 'json', 'test/cli/namespace-less-pod.yaml']);
+    const doc = JSON.parse(r.stdout);
+    assert.ok(doc.results.length > 0);
+    for (const e of doc.results) assert.equal(e.namespace, 'team-a');
+  });
+});
+
 describe('psa fix', () => {
   it('fixes the nginx Deployment for restricted, comments and formatting kept, and the result passes', async () => {
     const r = await psa(['fix', '--level', 'restricted', 'examples/02-nginx-deployment.yaml']);

@@ -4,7 +4,7 @@ import { LATEST, type Version } from '../../api/version.ts';
 import type { CliIo } from '../../process-io.ts';
 import { checkCatalogue, minimumLevel, newestPolicyVersion } from '../../policy/index.ts';
 import { applyDefaults, evaluate } from '../adapters.ts';
-import { booleanOption, choiceOption, parseCommandArgs } from '../args.ts';
+import { booleanOption, choiceOption, parseCommandArgs, stringOption } from '../args.ts';
 import { EXPLAIN_HELP } from '../help.ts';
 import { displayKind } from '../kinds.ts';
 import { paletteFor } from '../output/color.ts';
@@ -16,6 +16,7 @@ import { inputPaths, readOptions } from './check.ts';
 
 const OPTIONS = {
   output: { type: 'string', short: 'o' },
+  namespace: { type: 'string', short: 'n' },
   'max-document-size': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -122,6 +123,7 @@ export async function runExplainCommand(argv: readonly string[], io: CliIo): Pro
   const paths = inputPaths(parsed, io);
   const options = readOptions(parsed, io);
   const palette = paletteFor(io);
+  const defaultNamespace = stringOption(parsed, 'namespace') ?? 'default';
   let errors = 0;
   let first = true;
   if (format === 'json') io.stdout.write('{"results":[');
@@ -142,7 +144,7 @@ export async function runExplainCommand(argv: readonly string[], io: CliIo): Pro
         );
       continue;
     }
-    const e = explainObject(item, 'default');
+    const e = explainObject(item, defaultNamespace);
     if (e === undefined) continue;
     if (format === 'json') {
       out.write(`${first ? '\n' : ',\n'}${JSON.stringify(e)}`);
