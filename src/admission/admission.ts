@@ -3,14 +3,7 @@
  * evaluation with enforce/audit/warn, responses and metrics. Pure: the world is reached only through the injected
  * NamespaceLookup, PodLister, MetricsRecorder, PodEvaluator, object decoder and clock.
  */
-import {
-  compareLevels,
-  formatLevelVersion,
-  LATEST,
-  levelVersionEquals,
-  majorMinor,
-  versionEquals,
-} from '../api/index.ts';
+import { formatLevelVersion, LATEST, levelVersionEquals, majorMinor } from '../api/index.ts';
 import type { LevelVersion, Version } from '../api/index.ts';
 import type { AdmissionRequest, AdmissionResponse, GroupVersionResource } from '../k8s/admission-review.ts';
 import type { ObjectMeta, PodSpec } from '../k8s/pod.ts';
@@ -18,7 +11,13 @@ import type { PodEvaluation } from '../policy/types.ts';
 import { goQuote } from './go-text.ts';
 import { evaluatePodsInNamespace, exemptNamespaceWarning } from './namespace-flow.ts';
 import type { AdmissionObject, ObjectDecoder } from './objects.ts';
-import { fieldErrorsEqual, formatFieldErrors, isFullyPrivileged, policyToEvaluate } from './policy.ts';
+import {
+  fieldErrorsEqual,
+  formatFieldErrors,
+  isEnforceUnchangedOrLooser,
+  isFullyPrivileged,
+  policyToEvaluate,
+} from './policy.ts';
 import { allowed, badRequest, forbidden, internalError, invalid, withAnnotations, withWarnings } from './responses.ts';
 import { noMetrics } from './types.ts';
 import type {
@@ -227,16 +226,7 @@ export class PodSecurityAdmission {
     if (next.errors.length > 0 && (previous.errors.length === 0 || !fieldErrorsEqual(next.errors, previous.errors))) {
       return this.#invalid(attrs, next.errors);
     }
-    const newEnforce = next.policy.enforce;
-    const oldEnforce = previous.policy.enforce;
-    if (levelVersionEquals(newEnforce, oldEnforce)) return ALLOWED;
-    if (newEnforce.level === 'privileged') return ALLOWED;
-    if (
-      versionEquals(newEnforce.version, oldEnforce.version) &&
-      compareLevels(newEnforce.level, oldEnforce.level) < 1
-    ) {
-      return ALLOWED;
-    }
+    if (isEnforceUnchangedOrLooser(next.policy.enforce, previous.policy.enforce)) return ALLOWED;
     if (this.isExemptNamespace(attrs.namespace)) {
       const warning = exemptNamespaceWarning(
         namespace.metadata.name ?? '',
@@ -246,7 +236,7 @@ export class PodSecurityAdmission {
       );
       return warning === '' ? ALLOWED : withWarnings(allowed(), [warning]);
     }
-    const warnings = await evaluatePodsInNamespace(namespace.metadata.name ?? '', newEnforce, {
+    const warnings = await evaluatePodsInNamespace(namespace.metadata.name ?? '', next.policy.enforce, {
       pods: this.#pods,
       evaluator: this.#evaluator,
       clock: this.#clock,

@@ -11,6 +11,7 @@ export {
   formatFieldError,
   formatFieldErrorBody,
   formatFieldErrors,
+  isEnforceUnchangedOrLooser,
   isEquivalentPolicy,
   isFullyPrivileged,
   policyToEvaluate,

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatLevelVersion, LATEST, majorMinor } from '../api/index.ts';
+import { formatLevelVersion, LATEST, majorMinor, parseLevelVersion } from '../api/index.ts';
 import type { LevelVersion } from '../api/index.ts';
 import {
   fieldErrorsEqual,
   formatAggregate,
   formatFieldError,
   formatFieldErrors,
+  isEnforceUnchangedOrLooser,
   isEquivalentPolicy,
   isFullyPrivileged,
   policyToEvaluate,
@@ -203,4 +204,25 @@ describe('policy predicates', () => {
       false,
     );
   });
+});
+
+describe('isEnforceUnchangedOrLooser', () => {
+  const lv = (text: string) => {
+    const parsed = parseLevelVersion(text);
+    assert.ok(parsed.ok);
+    return parsed.value;
+  };
+  const table: readonly [string, string, boolean][] = [
+    ['baseline:latest', 'baseline:latest', true],
+    ['privileged:v1.20', 'restricted:latest', true],
+    ['baseline:latest', 'restricted:latest', true],
+    ['restricted:latest', 'baseline:latest', false],
+    ['baseline:v1.20', 'baseline:latest', false],
+    ['baseline:latest', 'restricted:v1.20', false],
+  ];
+  for (const [next, previous, expected] of table) {
+    it(`${previous} -> ${next}: ${expected ? 'no re-check' : 're-check pods'}`, () => {
+      assert.equal(isEnforceUnchangedOrLooser(lv(next), lv(previous)), expected);
+    });
+  }
 });

@@ -2,7 +2,15 @@
  * Namespace labels -> the policy to evaluate (spec §5.2), and the field-error rendering PSA shares with apimachinery
  * (Appendix B).
  */
-import { compareLevels, isEquivalentLevelVersion, LabelKeys, parseLevel, parseVersion } from '../api/index.ts';
+import {
+  compareLevels,
+  isEquivalentLevelVersion,
+  LabelKeys,
+  levelVersionEquals,
+  parseLevel,
+  parseVersion,
+  versionEquals,
+} from '../api/index.ts';
 import type { Level, LevelVersion, Version } from '../api/index.ts';
 import { goQuote } from './go-text.ts';
 import { FieldErrorTypes } from './types.ts';
@@ -106,6 +114,16 @@ function reuse(previous: LevelVersion, level: Level, version: Version): LevelVer
 }
 
 /** True when every mode is privileged (any version). */
+/**
+ * True when a namespace relabel does not tighten enforcement, so existing pods need no re-check (spec §5.8 step 5.4):
+ * the same enforce LevelVersion, a privileged enforce level, or the same version at an equal or looser level.
+ */
+export function isEnforceUnchangedOrLooser(next: LevelVersion, previous: LevelVersion): boolean {
+  if (levelVersionEquals(next, previous)) return true;
+  if (next.level === 'privileged') return true;
+  return versionEquals(next.version, previous.version) && compareLevels(next.level, previous.level) < 1;
+}
+
 export function isFullyPrivileged(policy: Policy): boolean {
   return (
     policy.enforce.level === 'privileged' && policy.audit.level === 'privileged' && policy.warn.level === 'privileged'

@@ -2,17 +2,16 @@
  * The offline admission emulation: what the API server (with Pod Security configured by `settings`) answers for each
  * object of the input, applied in input order like `kubectl apply`, and what happens to the pods controllers create.
  */
-import { formatLevelVersion, type LevelVersion } from '../api/level-version.ts';
+import { formatLevelVersion, levelVersionEquals, type LevelVersion } from '../api/level-version.ts';
 import type { Mode } from '../api/labels.ts';
-import { LabelKeys } from '../api/labels.ts';
 import type { AdmissionSettings, ListedPod, Policy } from '../admission/index.ts';
 import {
   evaluatePodsInNamespace,
+  exemptNamespaceWarning,
   fieldErrorsEqual,
+  isEnforceUnchangedOrLooser,
   NAMESPACE_MAX_PODS_TO_CHECK,
   formatFieldErrors,
-  isEquivalentPolicy,
-  isFullyPrivileged,
   policyToEvaluate,
 } from '../admission/index.ts';
 import type { ObjectMeta, PodShape } from '../k8s/index.ts';
@@ -45,10 +44,6 @@ export interface PodBearing {
 }
 
 const NO_WARNINGS: readonly string[] = Object.freeze([]);
-
-function sameLevelVersion(a: LevelVersion, b: LevelVersion): boolean {
-  return a.level === b.level && a.version.text === b.version.text;
-}
 
 interface NamespacePolicyState {
   readonly policy: Policy;
@@ -139,18 +134,18 @@ export class Judge {
       // The object itself: a Pod is defaulted as a Pod; a workload's template as a template.
       const shape = applyDefaults(template, isPod);
       const auditResult = evaluate(policy.audit, shape.metadata, shape.spec);
-      const warnResult = sameLevelVersion(policy.warn, policy.audit)
+      const warnResult = levelVersionEquals(policy.warn, policy.audit)
         ? auditResult
         : evaluate(policy.warn, shape.metadata, shape.spec);
       audit = modeVerdict('audit', policy.audit, auditResult);
       warn =
-        sameLevelVersion(policy.warn, policy.audit) && auditResult === warnResult
+        levelVersionEquals(policy.warn, policy.audit) && auditResult === warnResult
           ? { ...audit, mode: 'warn' }
           : modeVerdict('warn', policy.warn, warnResult);
       // For a workload, enforce is what its controller's pods meet: the template defaulted as a Pod.
       const podShape = isPod ? shape : applyDefaults(template, true);
       const enforceResult =
-        podShape === shape && sameLevelVersion(policy.enforce, policy.audit)
+        podShape === shape && levelVersionEquals(policy.enforce, policy.audit)
           ? auditResult
           : evaluate(policy.enforce, podShape.metadata, podShape.spec);
       enforce = modeVerdict('enforce', policy.enforce, enforceResult);
@@ -261,9 +256,9 @@ export class Judge {
       }
     }
     const warnings: string[] = [];
-    const tightens = old !== undefined && !sameEnforceOrLooser(next.policy, old.policy);
+    const tightens = old !== undefined && !isEnforceUnchangedOrLooser(next.policy.enforce, old.policy.enforce);
     if (this.#isExemptNamespace(name)) {
-      const warning = old === undefined || tightens ? exemptNamespaceWarning(name, labels, next.policy, defaults) : '';
+      const warning = old === undefined || tightens ? exemptNamespaceWarning(name, next.policy, labels, defaults) : '';
       if (warning !== '') warnings.push(warning);
     } else if (tightens) {
       const existing = this.#existing.get(name);
@@ -290,36 +285,6 @@ export class Judge {
     this.#policies.delete(name);
     return { ...event, invalid: undefined, warnings };
   }
-}
-
-function sameEnforceOrLooser(next: Policy, old: Policy): boolean {
-  const a = next.enforce;
-  const b = old.enforce;
-  if (a.level === b.level && a.version.text === b.version.text) return true;
-  if (a.level === 'privileged') return true;
-  const order = { privileged: 0, baseline: 1, restricted: 2 } as const;
-  return a.version.text === b.version.text && order[a.level] <= order[b.level];
-}
-
-function exemptNamespaceWarning(
-  name: string,
-  labels: Readonly<Record<string, string>>,
-  policy: Policy,
-  defaults: Policy,
-): string {
-  if (isFullyPrivileged(policy) || isEquivalentPolicy(policy, defaults)) return '';
-  const parts: string[] = [];
-  const has = (key: string): boolean => Object.hasOwn(labels, key);
-  if (policy.enforce.level !== 'privileged' && (has(LabelKeys.enforce) || has(LabelKeys.enforceVersion))) {
-    parts.push(`enforce=${formatLevelVersion(policy.enforce)}`);
-  }
-  if (policy.audit.level !== 'privileged' && (has(LabelKeys.audit) || has(LabelKeys.auditVersion))) {
-    parts.push(`audit=${formatLevelVersion(policy.audit)}`);
-  }
-  if (policy.warn.level !== 'privileged' && (has(LabelKeys.warn) || has(LabelKeys.warnVersion))) {
-    parts.push(`warn=${formatLevelVersion(policy.warn)}`);
-  }
-  return `namespace ${goQuote(name)} is exempt from Pod Security, and the policy (${parts.join(', ')}) will be ignored`;
 }
 
 /** One mode's verdict with the exact message the API server would produce. */
