@@ -44,6 +44,16 @@ function locateIssues(
   }));
 }
 
+/** An object's field issues as input problems located at file:line:col. */
+export function fieldIssueProblems(object: ManifestObject, issues: readonly FieldIssue[]): InputProblem[] {
+  return issues.map((i) => ({
+    file: object.file,
+    index: object.index,
+    position: i.position,
+    message: formatFieldIssue(i),
+  }));
+}
+
 /** Formats a field issue as `path: message`. */
 export function formatFieldIssue(issue: FieldIssue): string {
   return issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;

@@ -25,7 +25,7 @@ import type { Reporter } from '../output/reporter.ts';
 import { createSarifReporter } from '../output/sarif.ts';
 import { createTextReporter, formatProblem } from '../output/text.ts';
 import { StreamWriter } from '../output/writer.ts';
-import { formatFieldIssue, readManifests } from '../pipeline.ts';
+import { fieldIssueProblems, formatFieldIssue, readManifests } from '../pipeline.ts';
 
 const OPTIONS = {
   level: { type: 'string' },
@@ -294,11 +294,9 @@ async function runDirect(
     if (item.type !== 'pod-bearing') continue;
     if (item.issues.length > 0) {
       errors++;
-      for (const i of item.issues) {
-        io.stderr.write(
-          `error: ${formatProblem({ file: item.object.file, index: item.object.index, position: i.position, message: formatFieldIssue(i) })}\n`,
-        );
-      }
+      for (const problem of fieldIssueProblems(item.object, item.issues))
+        io.stderr.write(`error: ${formatProblem(problem)}
+`);
       continue;
     }
     if (item.template === null) continue;

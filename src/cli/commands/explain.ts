@@ -10,7 +10,7 @@ import { displayKind } from '../kinds.ts';
 import { paletteFor } from '../output/color.ts';
 import { formatProblem } from '../output/text.ts';
 import { StreamWriter } from '../output/writer.ts';
-import { formatFieldIssue, type PipelineItem, readManifests } from '../pipeline.ts';
+import { fieldIssueProblems, type PipelineItem, readManifests } from '../pipeline.ts';
 import { type PathSegment, remediesFor } from '../remedies.ts';
 import { inputPaths, readOptions } from './check.ts';
 
@@ -138,10 +138,9 @@ export async function runExplainCommand(argv: readonly string[], io: CliIo): Pro
     if (item.type !== 'pod-bearing') continue;
     if (item.issues.length > 0) {
       errors++;
-      for (const i of item.issues)
-        io.stderr.write(
-          `error: ${formatProblem({ file: item.object.file, index: item.object.index, position: i.position, message: formatFieldIssue(i) })}\n`,
-        );
+      for (const problem of fieldIssueProblems(item.object, item.issues))
+        io.stderr.write(`error: ${formatProblem(problem)}
+`);
       continue;
     }
     const e = explainObject(item, defaultNamespace);

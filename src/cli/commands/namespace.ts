@@ -10,7 +10,7 @@ import { compareCodePoints } from '../input/sources.ts';
 import { displayKind, kindInfo } from '../kinds.ts';
 import { paletteFor } from '../output/color.ts';
 import { formatProblem } from '../output/text.ts';
-import { formatFieldIssue, readManifests } from '../pipeline.ts';
+import { fieldIssueProblems, readManifests } from '../pipeline.ts';
 import { loadSettings, readOptions } from './check.ts';
 
 const OPTIONS = {
@@ -91,10 +91,9 @@ export async function runNamespaceCommand(argv: readonly string[], io: CliIo): P
     if ((item.metadata.namespace ?? defaultNamespace) !== namespace) continue;
     if (item.issues.length > 0) {
       errors++;
-      for (const i of item.issues)
-        io.stderr.write(
-          `error: ${formatProblem({ file: item.object.file, index: item.object.index, position: i.position, message: formatFieldIssue(i) })}\n`,
-        );
+      for (const problem of fieldIssueProblems(item.object, item.issues))
+        io.stderr.write(`error: ${formatProblem(problem)}
+`);
       continue;
     }
     if (item.kind === 'PodTemplate') continue;
