@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- [filter...] [--flag ...]]`: prints the machine once, then runs every `bench/*.bench.ts` (or those
- * whose name contains a filter) in sequence as a child process, with its output passed through. Arguments starting
- * with `--` go to every benchmark. The Go oracle is built once and passed on as `PSA_ORACLE`; the machine description
+ * whose name contains a filter) in sequence as a child process, with its output passed through. The first argument
+ * starting with `--` and everything after it go to every benchmark. The Go oracle is built once and passed on as `PSA_ORACLE`; the machine description
  * is also written to `bench/.out/machine.json` for the benchmarks' own result files. Exits 1 if any benchmark fails.
  */
 import { spawn } from 'node:child_process';
@@ -26,8 +26,10 @@ function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Pro
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  const filters = argv.filter((a) => !a.startsWith('--'));
-  const passThrough = argv.filter((a) => a.startsWith('--'));
+  // Filters come first; from the first `--flag` on, everything (flags and their values) goes to the benchmarks.
+  const firstFlag = argv.findIndex((a) => a.startsWith('--'));
+  const filters = firstFlag === -1 ? argv : argv.slice(0, firstFlag);
+  const passThrough = firstFlag === -1 ? [] : argv.slice(firstFlag);
   const files = readdirSync(here)
     .filter((name) => name.endsWith('.bench.ts'))
     .filter((name) => filters.length === 0 || filters.some((f) => name.includes(f)))

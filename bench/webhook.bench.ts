@@ -1,7 +1,8 @@
 /**
- * `npm run bench:webhook [-- --duration 15 --concurrency 32 --rounds 2 --soak 60]`: HTTPS load against psa's webhook and
- * upstream's (k8s.io/pod-security-admission/cmd/webhook, built from bench/upstream-webhook), both fed by the same
- * Kubernetes API stand-in and the same configuration. The mix is ~70% pod creates, ~20% workload updates and ~10%
+ * `npm run bench:webhook [-- --duration 15 --concurrency 32 --rounds 2 --soak 60 --psa-workers N --only S]`: HTTPS
+ * load against psa's webhook and upstream's (k8s.io/pod-security-admission/cmd/webhook, built from
+ * bench/upstream-webhook), both fed by the same Kubernetes API stand-in and the same configuration. `--psa-workers N`
+ * adds psa with `--workers N`; `--only psa|upstream|bare` runs one server (`bare`: Node's HTTPS floor, no admission). The mix is ~70% pod creates, ~20% workload updates and ~10%
  * namespace updates. Reports req/s, p50/p99/p99.9 latency and server RSS, checks that both answer every request
  * identically (byte for byte), then runs a soak on psa (0 errors, RSS sampled). Standalone: `node --import tsx
  * bench/webhook.bench.ts`. Results also go to `$BENCH_OUT/webhook.json`.
@@ -26,16 +27,24 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string' },
     soak: { type: 'string' },
     only: { type: 'string' },
+    'psa-workers': { type: 'string' },
   },
   strict: false,
 });
-const num = (value: unknown, fallback: number): number =>
-  typeof value === 'string' && value !== '' ? Number(value) : fallback;
+const num = (value: unknown, fallback: number): number => {
+  if (value === undefined) return fallback;
+  const parsed = typeof value === 'string' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(parsed) || parsed < 0)
+    throw new Error(`webhook bench: expected a number, got ${JSON.stringify(value)}`);
+  return parsed;
+};
 const DURATION_S = num(flags.duration, 15);
 const CONCURRENCY = num(flags.concurrency, 32);
 const ROUNDS = num(flags.rounds, 2);
 const SOAK_S = num(flags.soak, 60);
 const ONLY = typeof flags.only === 'string' ? flags.only : '';
+/** With N > 1, psa also runs as `psa serve --workers N` (a third server in the table). */
+const PSA_WORKERS = num(flags['psa-workers'], 1);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The request mix.
@@ -230,26 +239,35 @@ interface Target {
   readonly process: ChildProcess;
 }
 
-/** CPU seconds (user + system) used so far by a process and its direct children (cluster workers). */
-function treeCpuSeconds(pid: number): number {
-  const own = (id: number): number => {
+interface CpuSeconds {
+  readonly user: number;
+  readonly system: number;
+}
+
+/** CPU seconds (user and system) used so far by a process and its direct children. */
+function treeCpuSeconds(pid: number): CpuSeconds {
+  const own = (id: number): CpuSeconds => {
     try {
       const fields = readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return (Number(fields[11]) + Number(fields[12])) / 100;
+      return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
     } catch {
-      return 0;
+      return { user: 0, system: 0 };
     }
   };
-  let total = own(pid);
+  let { user, system } = own(pid);
   try {
     for (const task of readdirSync(`/proc/${pid}/task`)) {
       const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      for (const child of children === '' ? [] : children.split(' ')) total += own(Number(child));
+      for (const child of children === '' ? [] : children.split(' ')) {
+        const cpu = own(Number(child));
+        user += cpu.user;
+        system += cpu.system;
+      }
     }
   } catch {
     // own CPU only
   }
-  return total;
+  return { user, system };
 }
 
 /** RSS of a process plus its direct children (cluster workers). */
@@ -321,6 +339,19 @@ async function waitReady(port: number, ca: Buffer, child: ChildProcess, name: st
   }
 }
 
+/** SIGTERM, then SIGKILL if the server has not exited after 30 s (its watch would otherwise hold the stand-in open). */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
 function freePort(): Promise<number> {
   return import('node:net').then(
     ({ createServer }) =>
@@ -337,6 +368,11 @@ function freePort(): Promise<number> {
 /** Extra Node flags for the psa server process, e.g. `PSA_SERVER_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof'`. */
 function serverNodeFlags(): string[] {
   return (process.env['PSA_SERVER_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
+}
+
+/** Extra `psa serve` flags, e.g. `PSA_SERVER_ARGS='--max-in-flight 32'`. */
+function serverArgs(): string[] {
+  return (process.env['PSA_SERVER_ARGS'] ?? '').split(' ').filter((flag) => flag !== '');
 }
 
 function ensurePsaBuild(out: string): string {
@@ -386,6 +422,8 @@ interface LoadResult {
   readonly p999: number;
   /** Server CPU milliseconds per request (user + system). */
   readonly cpuMsPerRequest: number;
+  /** The kernel's part of that CPU time (socket writes and reads, TLS excluded: that runs in user space). */
+  readonly systemShare: number;
   readonly rssSamples: readonly number[];
 }
 
@@ -426,8 +464,10 @@ async function load(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
-  const cpuMsPerRequest =
-    ((treeCpuSeconds(target.process.pid ?? 0) - cpuBefore) * 1000) / Math.max(1, latencies.length);
+  const cpuAfter = treeCpuSeconds(target.process.pid ?? 0);
+  const user = cpuAfter.user - cpuBefore.user;
+  const system = cpuAfter.system - cpuBefore.system;
+  const cpuMsPerRequest = ((user + system) * 1000) / Math.max(1, latencies.length);
   clearInterval(sampler);
   rssSamples.push(treeRssMiB(target.process.pid ?? 0));
   agent.destroy();
@@ -441,6 +481,7 @@ async function load(
     p99: quantile(sorted, 0.99),
     p999: quantile(sorted, 0.999),
     cpuMsPerRequest,
+    systemShare: user + system > 0 ? system / (user + system) : 0,
     rssSamples,
   };
 }
@@ -508,16 +549,51 @@ async function main(): Promise<void> {
 
     const targets: Target[] = [];
     if (ONLY === '' || ONLY === 'psa') {
-      const main = ensurePsaBuild(out);
+      // PSA_MAIN: a prebuilt dist/main.js to run instead of building this tree (for comparing two builds).
+      const main = process.env['PSA_MAIN'] ?? ensurePsaBuild(out);
+      const variants = PSA_WORKERS > 1 ? [1, PSA_WORKERS] : [1];
+      for (const workers of variants) {
+        const name = workers === 1 ? 'psa' : `psa --workers ${String(workers)}`;
+        const port = await freePort();
+        const child = spawn(
+          process.execPath,
+          [
+            ...serverNodeFlags(),
+            main,
+            'serve',
+            ...common,
+            '--secure-port',
+            String(port),
+            '--log-level',
+            'warn',
+            ...(workers === 1 ? [] : ['--workers', String(workers)]),
+            ...serverArgs(),
+          ],
+          { stdio: ['ignore', 'ignore', 'inherit'], cwd: work },
+        );
+        children.push(child);
+        await waitReady(port, pki.caCert, child, name);
+        targets.push({ name, port, process: child });
+      }
+    }
+    if (ONLY === 'bare') {
       const port = await freePort();
       const child = spawn(
         process.execPath,
-        [...serverNodeFlags(), main, 'serve', ...common, '--secure-port', String(port), '--log-level', 'warn'],
-        { stdio: ['ignore', 'ignore', 'inherit'], cwd: work },
+        [
+          ...serverNodeFlags(),
+          '--import',
+          'tsx',
+          join(root, 'bench/lib/bare-https-server.ts'),
+          pki.server.cert,
+          pki.server.key,
+          String(port),
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit'], cwd: root },
       );
       children.push(child);
-      await waitReady(port, pki.caCert, child, 'psa');
-      targets.push({ name: 'psa', port, process: child });
+      await waitReady(port, pki.caCert, child, 'bare');
+      targets.push({ name: 'bare node:https', port, process: child });
     }
     if (ONLY === '' || ONLY === 'upstream') {
       const binary = ensureUpstreamBuild();
@@ -569,6 +645,7 @@ async function main(): Promise<void> {
         best.p99.toFixed(2),
         best.p999.toFixed(2),
         best.cpuMsPerRequest.toFixed(3),
+        `${(best.systemShare * 100).toFixed(0)}%`,
         String(errors),
         rss.toFixed(0),
       ];
@@ -582,6 +659,7 @@ async function main(): Promise<void> {
           { header: 'p99 ms', align: 'right' },
           { header: 'p99.9 ms', align: 'right' },
           { header: 'CPU ms/req', align: 'right' },
+          { header: 'of it kernel', align: 'right' },
           { header: 'errors', align: 'right' },
           { header: 'max RSS MiB', align: 'right' },
         ],
@@ -607,7 +685,7 @@ async function main(): Promise<void> {
     const failed = [...results.values()].some((runs) => runs.some((r) => r.errors > 0)) || (soak?.errors ?? 0) > 0;
     process.exitCode = failed ? 1 : 0;
   } finally {
-    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map(stopChild));
     await api?.close();
     pki.cleanup();
     rmSync(work, { recursive: true, force: true });
