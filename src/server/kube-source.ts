@@ -12,6 +12,7 @@ import {
 } from '@kubernetes/client-node';
 import type { ListedPod } from '../admission/types.ts';
 import type { Namespace } from '../k8s/namespace.ts';
+import { createRawLister, type RawLister } from './kube-list.ts';
 import type { Logger } from './logger.ts';
 import {
   NamespaceLookupError,
@@ -22,7 +23,7 @@ import {
 } from './namespace-source.ts';
 import { createTokenBucket } from './token-bucket.ts';
 
-/** Turns a pod from the API into what namespace evaluation reads; undefined for an object that is not a pod. */
+/** Turns a pod from the API (plain JSON) into what namespace evaluation reads; undefined for one that does not decode. */
 export type PodDecoder = (raw: unknown) => ListedPod | undefined;
 
 export interface KubeSourceOptions {
@@ -106,21 +107,25 @@ export function reusingAgents(config: KubeConfig): SecurityAuthentication & { de
   };
 }
 
-/** A CoreV1Api whose calls share keep-alive connections (see {@link reusingAgents}). */
-function makeCoreApi(config: KubeConfig): { readonly api: CoreV1Api; readonly destroy: () => void } {
+/** A CoreV1Api and a raw lister whose calls share keep-alive connections (see {@link reusingAgents}). */
+function makeCoreApi(config: KubeConfig): {
+  readonly api: CoreV1Api;
+  readonly lister: RawLister;
+  readonly destroy: () => void;
+} {
   const cluster = config.getCurrentCluster();
   if (cluster === null) throw new NamespaceLookupError('no current cluster in kubeconfig');
   const auth = reusingAgents(config);
   const api = new CoreV1Api(
     createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: auth } }),
   );
-  return { api, destroy: () => auth.destroy() };
+  return { api, lister: createRawLister(cluster.server, auth), destroy: () => auth.destroy() };
 }
 
 /**
  * Namespaces from the Kubernetes API as upstream reads them: a list+watch cache (no resync) with a live GET when the
  * cache has no entry (before sync, or a namespace created a moment ago). The watch reconnects with exponential
- * backoff; the cache keeps serving its last state meanwhile. Pods are listed live for namespace evaluation. Every API
+ * backoff; the cache keeps serving its last state meanwhile. Pods are listed live for namespace evaluation, as raw JSON for our decoder. Every API
  * call goes through one token bucket (`--client-qps-limit`, `--client-qps-burst`).
  */
 export function createKubeClusterSource(
@@ -128,7 +133,7 @@ export function createKubeClusterSource(
   config: KubeConfig = loadKubeConfig(options.kubeconfig),
 ): ClusterSource {
   const { logger } = options;
-  const { api, destroy: closeConnections } = makeCoreApi(config);
+  const { api, lister, destroy: closeConnections } = makeCoreApi(config);
   const bucket = createTokenBucket(options.qps, options.burst);
   const minBackoff = options.minBackoffMs ?? 500;
   const maxBackoff = options.maxBackoffMs ?? 30_000;
@@ -149,6 +154,17 @@ export function createKubeClusterSource(
     },
     false,
   );
+
+  // The informer replaces an object when it changes, so its converted form can be kept per object.
+  const converted = new WeakMap<V1Namespace, Namespace | undefined>();
+  const fromCache = (name: string): Namespace | undefined => {
+    const cached = informer.get(name);
+    if (cached === undefined) return undefined;
+    if (converted.has(cached)) return converted.get(cached);
+    const namespace = toNamespace(cached);
+    converted.set(cached, namespace);
+    return namespace;
+  };
 
   const restart = (error: unknown): void => {
     if (stopped) return;
@@ -179,10 +195,12 @@ export function createKubeClusterSource(
       await informer.stop();
       closeConnections();
     },
+    cachedNamespace(name) {
+      return fromCache(name);
+    },
     async getNamespace(name, signal): Promise<Namespace> {
-      const cached = informer.get(name);
-      const fromCache = cached === undefined ? undefined : toNamespace(cached);
-      if (fromCache !== undefined) return fromCache;
+      const cached = fromCache(name);
+      if (cached !== undefined) return cached;
       try {
         await bucket.acquire(signal);
         const live = await withSignal(api.readNamespace({ name }), signal);
@@ -198,9 +216,9 @@ export function createKubeClusterSource(
     },
     async listPods(namespace, signal): Promise<readonly ListedPod[]> {
       await bucket.acquire(signal);
-      const list = await withSignal(api.listNamespacedPod({ namespace }), signal);
+      const items = await lister.listItems(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, signal);
       const pods: ListedPod[] = [];
-      for (const item of list.items) {
+      for (const item of items) {
         const pod = options.decodePod(item);
         if (pod !== undefined) pods.push(pod);
       }
