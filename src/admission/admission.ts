@@ -6,6 +6,7 @@
 import { formatLevelVersion, LATEST, levelVersionEquals, majorMinor } from '../api/index.ts';
 import type { LevelVersion, Version } from '../api/index.ts';
 import type { AdmissionRequest, AdmissionResponse, GroupVersionResource } from '../k8s/admission-review.ts';
+import type { Namespace } from '../k8s/namespace.ts';
 import type { ObjectMeta, PodSpec } from '../k8s/pod.ts';
 import type { PodEvaluation } from '../policy/types.ts';
 import { goQuote } from './go-text.ts';
@@ -261,7 +262,7 @@ export class PodSecurityAdmission {
 
     let labels: Readonly<Record<string, string>> | undefined;
     try {
-      const namespace = await this.#namespaces.getNamespace(attrs.namespace, options.signal);
+      const namespace = await this.#lookupNamespace(attrs.namespace, options);
       labels = namespace.metadata.labels;
     } catch (error) {
       this.#metrics.recordError(true, attrs.metric);
@@ -306,7 +307,7 @@ export class PodSecurityAdmission {
 
     let labels: Readonly<Record<string, string>> | undefined;
     try {
-      const namespace = await this.#namespaces.getNamespace(attrs.namespace, options.signal);
+      const namespace = await this.#lookupNamespace(attrs.namespace, options);
       labels = namespace.metadata.labels;
     } catch (error) {
       this.#metrics.recordError(true, attrs.metric);
@@ -330,6 +331,11 @@ export class PodSecurityAdmission {
     }
     if (template.shape === null) return ALLOWED;
     return this.#evaluate(ns.policy, ns.errors, template.shape.metadata, template.shape.spec, attrs, false);
+  }
+
+  #lookupNamespace(name: string, options: AdmitOptions): Namespace | Promise<Namespace> {
+    // `options.signal` is read only on a cache miss: the webhook makes it lazily.
+    return this.#namespaces.cachedNamespace?.(name) ?? this.#namespaces.getNamespace(name, options.signal);
   }
 
   #exemptRequest(attrs: Attributes): AdmissionResponse | undefined {

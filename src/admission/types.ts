@@ -26,6 +26,11 @@ export interface AdmissionSettings {
 /** Finds a namespace by name. Rejects (throws) on lookup failure; admission fails closed for pods. */
 export interface NamespaceLookup {
   getNamespace(name: string, signal?: AbortSignal): Promise<Namespace>;
+  /**
+   * The namespace if it is known without I/O (an informer cache), else undefined and admission calls `getNamespace`.
+   * Optional: it only spares the common case a promise and the request an abort signal.
+   */
+  cachedNamespace?(name: string): Namespace | undefined;
 }
 
 /** A pod as listed for namespace evaluation. */

@@ -8,7 +8,8 @@ import type { ReviewHandler } from './review.ts';
  */
 export function createAdmissionReviewHandler(admission: Admission): ReviewHandler {
   return async (body, context) => {
-    const outcome = await admission.admitReview(body, { signal: context.signal, deadline: context.deadline });
+    // The context itself, not a copy: its signal is made lazily, only if admission needs one (see RequestScope).
+    const outcome = await admission.admitReview(body, context);
     if (!outcome.ok)
       return { kind: 'error', status: outcome.httpStatus, message: outcome.message, detail: outcome.detail };
     const request = outcome.review.request;

@@ -5,6 +5,8 @@ export interface ConcurrencyLimiter {
    * `'timeout'` when `signal` aborts while waiting.
    */
   acquire(signal: AbortSignal): Promise<(() => void) | 'queue-full' | 'timeout'>;
+  /** A slot right now (its release function), or undefined when every slot is taken; never queues. */
+  tryAcquire(): (() => void) | undefined;
   readonly inFlight: number;
   readonly queued: number;
 }
@@ -37,6 +39,11 @@ export function createConcurrencyLimiter(maxInFlight: number, maxQueued: number)
     },
     get queued() {
       return queue.length;
+    },
+    tryAcquire() {
+      if (inFlight >= maxInFlight) return undefined;
+      inFlight++;
+      return makeRelease();
     },
     acquire(signal) {
       if (inFlight < maxInFlight) {

@@ -113,6 +113,9 @@ export function createFileClusterSource(options: {
       return Promise.resolve();
     },
     reload: () => watcher.poll(),
+    cachedNamespace(name) {
+      return namespaces?.get(name);
+    },
     getNamespace(name) {
       const found = namespaces?.get(name);
       return found === undefined ? Promise.reject(namespaceNotFound(name)) : Promise.resolve(found);

@@ -6,6 +6,7 @@ import { createConcurrencyLimiter } from './concurrency.ts';
 import type { Logger } from './logger.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { parseGoDuration } from './options.ts';
+import { RequestScope } from './request-scope.ts';
 import type { ReviewHandler, ReviewOutcome } from './review.ts';
 
 /** Upstream's request body limit: a body that reaches 3 MiB is refused with 413. */
@@ -170,6 +171,12 @@ function sendHealth(
 }
 
 export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttpServer {
+  // The API server sends the same `?timeout=` on every call of a webhook: the last one parsed is kept.
+  let lastTimeout: { readonly text: string; readonly ms: number | undefined } = { text: '', ms: undefined };
+  const requestedTimeout = (text: string): number | undefined => {
+    if (text !== lastTimeout.text) lastTimeout = { text, ms: parseGoDuration(text) };
+    return lastTimeout.ms;
+  };
   const { logger, metrics, handler } = options;
   const limiter = createConcurrencyLimiter(options.maxInFlight, options.maxQueued);
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
@@ -220,24 +227,16 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
     }
     // The API server appends ?timeout=<N>s: the request must be answered well inside it.
     const timeoutText = url.query.get('timeout');
-    const requested = timeoutText === null ? undefined : parseGoDuration(timeoutText);
+    const requested = timeoutText === null ? undefined : requestedTimeout(timeoutText);
     const budget =
       requested !== undefined && requested > 0
         ? Math.min(options.requestTimeoutMs, requested * 0.9)
         : options.requestTimeoutMs;
-    const deadline = Date.now() + budget;
-    const controller = new AbortController();
-    // Called on abort while the handler runs (arms the hard deadline below); no per-request event listener needed.
-    let onAbortWhileHandling: (() => void) | undefined;
-    const abort = (reason: string): void => {
-      if (controller.signal.aborted) return;
-      controller.abort(new Error(reason));
-      onAbortWhileHandling?.();
-    };
-    const timer = setTimeout(abort, budget, 'request deadline exceeded');
+    const scope = new RequestScope(Date.now() + budget);
+    const timer = setTimeout(() => scope.abort('request deadline exceeded'), budget);
     timer.unref();
     const onClose = (): void => {
-      if (!res.writableFinished) abort('client closed the connection');
+      if (!res.writableFinished) scope.abort('client closed the connection');
     };
     res.once('close', onClose);
     try {
@@ -267,7 +266,7 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
         sendPlainError(res, 400, HttpErrors.notJson);
         return 400;
       }
-      const slot = await limiter.acquire(controller.signal);
+      const slot = limiter.tryAcquire() ?? (await limiter.acquire(scope.signal));
       if (slot === 'queue-full' || slot === 'timeout') {
         metrics.rejected(slot === 'queue-full' ? 'queue-full' : 'deadline');
         if (slot === 'queue-full') res.setHeader('Retry-After', '1');
@@ -287,12 +286,12 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
           const arm = (): void => {
             hard ??= setTimeout(() => resolve('deadline'), 250);
           };
-          if (controller.signal.aborted) arm();
-          else onAbortWhileHandling = arm;
-          handler(body, { signal: controller.signal, deadline }).then(resolve, reject);
+          if (scope.aborted) arm();
+          else scope.onAbort = arm;
+          handler(body, scope).then(resolve, reject);
         });
       } finally {
-        onAbortWhileHandling = undefined;
+        scope.onAbort = undefined;
         clearTimeout(hard);
         slot();
       }

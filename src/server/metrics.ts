@@ -3,19 +3,30 @@ import type { LevelVersion } from '../api/level-version.ts';
 import type { Mode } from '../api/labels.ts';
 import type { Version } from '../api/version.ts';
 import { DEFAULT_SERVER_VERSION } from '../admission/admission.ts';
-import { errorLabels, evaluationLabels, exemptionLabels, MetricHelp, MetricNames } from '../admission/metrics.ts';
+import {
+  errorLabels,
+  evaluationLabels,
+  exemptionLabels,
+  MetricHelp,
+  MetricNames,
+  metricPolicyVersion,
+} from '../admission/metrics.ts';
 import type { Decision, MetricAttributes, MetricsRecorder } from '../admission/types.ts';
 
 /** The webhook's Prometheus registry: upstream's three counters, our transport metrics and process metrics. */
 export interface ServerMetrics {
   readonly registry: Registry;
   readonly recorder: MetricsRecorder;
-  /** The `/metrics` text. */
+  /** The `/metrics` text; a cluster worker replaces it with the aggregate of every worker. */
   readonly exposition: () => Promise<string>;
   observeRequest(code: number, seconds: number): void;
   rejected(reason: 'queue-full' | 'deadline' | 'shutting-down'): void;
   reload(kind: 'tls' | 'config' | 'namespaces', ok: boolean): void;
   setInFlight(count: number): void;
+}
+
+function attributeKey(attributes: MetricAttributes): string {
+  return `${attributes.operation}\0${attributes.resource}\0${attributes.subresource}`;
 }
 
 /**
@@ -91,15 +102,40 @@ export function createServerMetrics(
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
   // Labels are passed in alphabetical order: prom-client writes them in insertion order, upstream sorts them.
+  // prom-client sorts and hashes a label object on every call; a review records up to three evaluations, so the
+  // label-bound children are kept, keyed by the label values (the label space is the same one prom-client stores).
+  const evaluationChildren = new Map<string, Counter.Internal>();
+  const exemptionChildren = new Map<string, Counter.Internal>();
+  const errorChildren = new Map<string, Counter.Internal>();
+  const durationChildren = new Map<number, Histogram.Internal<string>>();
   const recorder: MetricsRecorder = {
     recordEvaluation(decision: Decision, policy: LevelVersion, mode: Mode, attributes: MetricAttributes) {
-      evaluations.inc(evaluationLabels(decision, policy, mode, attributes, serverVersion));
+      const version = metricPolicyVersion(policy, serverVersion);
+      const key = `${decision}\0${mode}\0${policy.level}\0${version}\0${attributeKey(attributes)}`;
+      let child = evaluationChildren.get(key);
+      if (child === undefined) {
+        child = evaluations.labels(evaluationLabels(decision, policy, mode, attributes, serverVersion));
+        evaluationChildren.set(key, child);
+      }
+      child.inc();
     },
     recordExemption(attributes: MetricAttributes) {
-      exemptions.inc(exemptionLabels(attributes));
+      const key = attributeKey(attributes);
+      let child = exemptionChildren.get(key);
+      if (child === undefined) {
+        child = exemptions.labels(exemptionLabels(attributes));
+        exemptionChildren.set(key, child);
+      }
+      child.inc();
     },
     recordError(fatal: boolean, attributes: MetricAttributes) {
-      errors.inc(errorLabels(fatal, attributes));
+      const key = `${String(fatal)}\0${attributeKey(attributes)}`;
+      let child = errorChildren.get(key);
+      if (child === undefined) {
+        child = errors.labels(errorLabels(fatal, attributes));
+        errorChildren.set(key, child);
+      }
+      child.inc();
     },
   };
 
@@ -108,7 +144,12 @@ export function createServerMetrics(
     recorder,
     exposition: () => registry.metrics(),
     observeRequest(code, seconds) {
-      duration.observe({ code: String(code) }, seconds);
+      let child = durationChildren.get(code);
+      if (child === undefined) {
+        child = duration.labels({ code: String(code) });
+        durationChildren.set(code, child);
+      }
+      child.observe(seconds);
     },
     rejected(reason) {
       rejectedTotal.inc({ reason });
