@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 // The `psa` binary. The only place that exits the process: commands return exit codes.
 import process from 'node:process';
-import { runCli } from './cli/run.ts';
-import { runServeCommand } from './server/command.ts';
 import type { CliIo } from './process-io.ts';
 
 const io: CliIo = {
@@ -15,7 +13,11 @@ const io: CliIo = {
 const [command, ...rest] = process.argv.slice(2);
 
 try {
-  const code = command === 'serve' ? await runServeCommand(rest, io) : await runCli(process.argv.slice(2), io);
+  // Loaded on demand: `psa check` never pays for the server's modules, nor a `--workers` primary for the CLI's.
+  const code =
+    command === 'serve'
+      ? await (await import('./server/command.ts')).runServeCommand(rest, io)
+      : await (await import('./cli/run.ts')).runCli(process.argv.slice(2), io);
   process.exitCode = code;
 } catch (error) {
   // A bug, not bad input: say so briefly, keep the stack for PSA_DEBUG.

@@ -1,3 +1,4 @@
+import process from 'node:process';
 import { pino, type Logger } from 'pino';
 import type { OutputStream } from '../process-io.ts';
 
@@ -8,7 +9,8 @@ export function createLogger(level: string, stream: OutputStream): Logger {
   return pino(
     {
       level,
-      base: { component: 'psa-webhook' },
+      // pid tells `--workers` processes apart.
+      base: { component: 'psa-webhook', pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },

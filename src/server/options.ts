@@ -15,6 +15,8 @@ export interface ServeOptions {
   readonly clientQpsLimit: number;
   readonly clientQpsBurst: number;
   readonly maxInFlight: number;
+  /** Processes sharing the port (node:cluster); 1 runs in-process. */
+  readonly workers: number;
   readonly maxQueued: number;
   /** Upper bound of a request's deadline; also used when the API server sends no `?timeout=`. */
   readonly requestTimeoutMs: number;
@@ -51,7 +53,8 @@ Namespaces and pods:
   --client-qps-burst N          API client burst (default 50)
 
 Limits:
-  --max-in-flight N             admission requests evaluated concurrently (default 64)
+  --workers N                   processes sharing the port, each with its own namespace cache (default 1)
+  --max-in-flight N             admission requests evaluated concurrently per process (default 64)
   --max-queued N                admission requests waiting for a slot before answering 429 (default 512)
   --request-timeout DURATION    longest a request may take; the API server's ?timeout= shortens it (default 10s)
   --shutdown-delay DUR          after SIGTERM, keep serving with /readyz failing for this long (default 0s)
@@ -80,6 +83,7 @@ const FLAGS = {
   'client-qps-limit': { type: 'string' },
   'client-qps-burst': { type: 'string' },
   'max-in-flight': { type: 'string' },
+  workers: { type: 'string' },
   'max-queued': { type: 'string' },
   'request-timeout': { type: 'string' },
   'shutdown-grace-period': { type: 'string' },
@@ -197,6 +201,7 @@ export function parseServeArgs(argv: readonly string[]): ParsedServeArgs {
     clientQpsLimit: numberFlag('client-qps-limit', values['client-qps-limit'], 20),
     clientQpsBurst: integerFlag('client-qps-burst', values['client-qps-burst'], 50, 1, 1_000_000),
     maxInFlight: integerFlag('max-in-flight', values['max-in-flight'], 64, 1, 100_000),
+    workers: integerFlag('workers', values['workers'], 1, 1, 64),
     maxQueued: integerFlag('max-queued', values['max-queued'], 512, 0, 1_000_000),
     requestTimeoutMs: durationFlag('request-timeout', values['request-timeout'], 10_000),
     shutdownGracePeriodMs: durationFlag('shutdown-grace-period', values['shutdown-grace-period'], 25_000),
@@ -224,6 +229,7 @@ export function parseServeArgs(argv: readonly string[]): ParsedServeArgs {
       clientQpsLimit: num(results.clientQpsLimit),
       clientQpsBurst: num(results.clientQpsBurst),
       maxInFlight: num(results.maxInFlight),
+      workers: num(results.workers),
       maxQueued: num(results.maxQueued),
       requestTimeoutMs: num(results.requestTimeoutMs),
       shutdownGracePeriodMs: num(results.shutdownGracePeriodMs),

@@ -103,7 +103,7 @@ describe('deploy/base (kustomize)', () => {
   });
 
   it('the ConfigMap holds a configuration the webhook accepts', async () => {
-    const { createSettingsLoader } = await import('../../src/server/command.ts');
+    const { createSettingsLoader } = await import('../../src/server/serve.ts');
     const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const [configMap] = documents(join(BASE, 'configmap.yaml'));

@@ -3,7 +3,7 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClusterSource, createReviewHandler, createSettingsLoader } from '../../src/server/command.ts';
+import { createClusterSource, createReviewHandler, createSettingsLoader } from '../../src/server/serve.ts';
 import type { Logger } from '../../src/server/logger.ts';
 import { createServerMetrics } from '../../src/server/metrics.ts';
 import { parseServeArgs } from '../../src/server/options.ts';
