@@ -1,4 +1,4 @@
-// Starts the real webhook (startWebhook with the production wiring from command.ts) on 127.0.0.1:0 with files in a
+// Starts the real webhook (startWebhook with the production wiring from serve.ts) on 127.0.0.1:0 with files in a
 // temporary directory, so tests can edit the configuration, namespaces and certificates under it.
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
