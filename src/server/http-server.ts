@@ -214,10 +214,7 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
     else socket.destroy(error);
   });
 
-  const finishActive = (): void => {
-    active--;
-    metrics.setInFlight(active);
-  };
+  metrics.trackInFlight(() => active);
 
   const admit = async (req: IncomingMessage, res: ServerResponse, url: SplitUrl, started: number): Promise<number> => {
     if (draining) {
@@ -378,21 +375,22 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
         break;
     }
     active++;
-    metrics.setInFlight(active);
-    admit(req, res, url, started)
-      .then(
-        (code) => metrics.observeRequest(code, (performance.now() - started) / 1000),
-        (error: unknown) => {
-          // A bug in the handler: answer as upstream does when its handler panics, log it, keep serving.
-          logger.error(
-            { err: error instanceof Error ? (error.stack ?? error.message) : String(error) },
-            'admission handler failed',
-          );
-          sendPlainError(res, 500, HttpErrors.internal);
-          metrics.observeRequest(500, (performance.now() - started) / 1000);
-        },
-      )
-      .finally(finishActive);
+    admit(req, res, url, started).then(
+      (code) => {
+        active--;
+        metrics.observeRequest(code, (performance.now() - started) / 1000);
+      },
+      (error: unknown) => {
+        active--;
+        // A bug in the handler: answer as upstream does when its handler panics, log it, keep serving.
+        logger.error(
+          { err: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+          'admission handler failed',
+        );
+        sendPlainError(res, 500, HttpErrors.internal);
+        metrics.observeRequest(500, (performance.now() - started) / 1000);
+      },
+    );
   });
 
   return {

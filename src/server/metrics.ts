@@ -22,7 +22,8 @@ export interface ServerMetrics {
   observeRequest(code: number, seconds: number): void;
   rejected(reason: 'queue-full' | 'deadline' | 'shutting-down'): void;
   reload(kind: 'tls' | 'config' | 'namespaces', ok: boolean): void;
-  setInFlight(count: number): void;
+  /** Reports `read()` as the in-flight gauge, read when metrics are collected (not written on every request). */
+  trackInFlight(read: () => number): void;
 }
 
 function attributeKey(attributes: MetricAttributes): string {
@@ -94,10 +95,14 @@ export function createServerMetrics(
     labelNames: ['kind', 'result'],
     registers,
   });
-  const inFlight = new Gauge({
+  let readInFlight = (): number => 0;
+  new Gauge({
     name: 'psa_webhook_in_flight_requests',
     help: 'Admission requests currently being evaluated.',
     registers,
+    collect() {
+      this.set(readInFlight());
+    },
   });
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
@@ -157,8 +162,8 @@ export function createServerMetrics(
     reload(kind, ok) {
       reloads.inc({ kind, result: ok ? 'success' : 'failure' });
     },
-    setInFlight(count) {
-      inFlight.set(count);
+    trackInFlight(read) {
+      readInFlight = read;
     },
   };
 }
