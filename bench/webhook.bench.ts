@@ -625,6 +625,7 @@ async function main(): Promise<void> {
       for (const sample of comparison.samples) process.stdout.write(`difference:\n${sample}\n`);
     }
 
+    // The table shows each server's best round (its columns) and the median over rounds of req/s and p99.
     // Warm up both, then interleave rounds so a busy neighbour on the shared machine hits both alike.
     for (const target of targets) await load(target, pki.caCert, pool, 3, CONCURRENCY);
     const results = new Map<string, LoadResult[]>();
@@ -638,9 +639,16 @@ async function main(): Promise<void> {
       const best = runs.reduce((a, b) => (b.rps > a.rps ? b : a));
       const errors = runs.reduce((sum, r) => sum + r.errors, 0);
       const rss = Math.max(...runs.flatMap((r) => r.rssSamples));
+      const median = (values: number[]): number => {
+        const sorted = [...values].sort((a, b) => a - b);
+        const mid = Math.floor(sorted.length / 2);
+        return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+      };
       return [
         name,
         best.rps.toFixed(0),
+        median(runs.map((r) => r.rps)).toFixed(0),
+        median(runs.map((r) => r.p99)).toFixed(2),
         best.p50.toFixed(2),
         best.p99.toFixed(2),
         best.p999.toFixed(2),
@@ -655,6 +663,8 @@ async function main(): Promise<void> {
         [
           { header: 'server' },
           { header: 'req/s', align: 'right' },
+          { header: 'median req/s', align: 'right' },
+          { header: 'median p99', align: 'right' },
           { header: 'p50 ms', align: 'right' },
           { header: 'p99 ms', align: 'right' },
           { header: 'p99.9 ms', align: 'right' },
