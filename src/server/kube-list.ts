@@ -21,8 +21,11 @@ export class KubeListError extends Error {
 const ERROR_BODY_LIMIT = 512;
 
 export interface RawLister {
-  /** GETs `path` (a list endpoint) and resolves to its `items` as plain JSON, untouched. */
-  listItems(path: string, signal: AbortSignal | undefined): Promise<readonly unknown[]>;
+  /**
+   * GETs `path` (a list endpoint) and resolves to its `items` as plain JSON, untouched. Gives up when `signal` aborts
+   * or at `deadline` (epoch milliseconds), whichever comes first.
+   */
+  listItems(path: string, signal: AbortSignal | undefined, deadline?: number): Promise<readonly unknown[]>;
 }
 
 /**
@@ -34,12 +37,19 @@ export interface RawLister {
 export function createRawLister(server: string, auth: SecurityAuthentication): RawLister {
   const base = new ServerConfiguration(server, {});
   return {
-    async listItems(path, signal) {
+    async listItems(path, signal, deadline) {
       const context: RequestContext = base.makeRequestContext(path, HttpMethod.GET);
       context.setHeaderParam('Accept', 'application/json');
       await auth.applySecurityAuthentication(context);
-      const response = await send(context, signal);
-      const text = await readText(response);
+      const bound = boundSignal(signal, deadline);
+      let text: string;
+      let response: IncomingMessage;
+      try {
+        response = await send(context, bound.signal);
+        text = await readText(response);
+      } finally {
+        bound.release();
+      }
       const status = response.statusCode ?? 0;
       if (status !== 200) {
         const detail = text.length > ERROR_BODY_LIMIT ? `${text.slice(0, ERROR_BODY_LIMIT)}...` : text;
@@ -56,6 +66,31 @@ export function createRawLister(server: string, auth: SecurityAuthentication): R
       if (items === null) return [];
       if (!Array.isArray(items)) throw new KubeListError(`GET ${path}: response has no items list`, status);
       return items as readonly unknown[];
+    },
+  };
+}
+
+/** `signal`, also aborted at `deadline`; `release` clears the timer. */
+function boundSignal(
+  signal: AbortSignal | undefined,
+  deadline: number | undefined,
+): { readonly signal: AbortSignal | undefined; readonly release: () => void } {
+  if (deadline === undefined) return { signal, release: () => undefined };
+  const controller = new AbortController();
+  const abort = (reason: unknown): void => controller.abort(reason);
+  const onParentAbort = (): void => abort(signal?.reason);
+  if (signal?.aborted === true) abort(signal.reason);
+  else signal?.addEventListener('abort', onParentAbort, { once: true });
+  const timer = setTimeout(
+    abort,
+    Math.max(0, deadline - Date.now()),
+    new KubeListError('list deadline exceeded', undefined),
+  );
+  return {
+    signal: controller.signal,
+    release: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onParentAbort);
     },
   };
 }

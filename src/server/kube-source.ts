@@ -214,9 +214,14 @@ export function createKubeClusterSource(
         throw new NamespaceLookupError(errorText(error), { cause: error });
       }
     },
-    async listPods(namespace, signal): Promise<readonly ListedPod[]> {
+    async listPods(namespace, signal, deadline): Promise<readonly ListedPod[]> {
       await bucket.acquire(signal);
-      const items = await lister.listItems(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, signal);
+      // Bound by the existing-pod budget, as upstream's listing is bound to its context.
+      const items = await lister.listItems(
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+        signal,
+        deadline,
+      );
       const pods: ListedPod[] = [];
       for (const item of items) {
         const pod = options.decodePod(item);

@@ -1,5 +1,5 @@
 // The raw list reader behind pod listing: items as plain JSON, the authentication's headers on the wire, and clear
-// errors for non-200 answers, non-JSON bodies and bodies without a list.
+// errors for non-200 answers, non-JSON bodies and bodies without a list; the deadline and the signal both stop it.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +41,12 @@ const auth: SecurityAuthentication = {
 before(async () => {
   server = createServer((req, res) => {
     seen.push({ path: req.url ?? '', authorization: req.headers.authorization, accept: req.headers.accept });
+    if (req.url === '/api/v1/namespaces/slow/pods') {
+      // Answers only after the listing's deadline; the timer is cleared if the client goes away first.
+      const timer = setTimeout(() => res.end('{"items":[]}'), 3000);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
     const answer = answers[req.url ?? ''] ?? { status: 404, body: '{}' };
     res.writeHead(answer.status, { 'Content-Type': 'application/json' });
     res.end(answer.body);
@@ -83,6 +89,16 @@ describe('raw list reader', () => {
       );
     });
   }
+
+  it('gives up at the deadline (the existing-pod budget) even without a signal', async () => {
+    const started = Date.now();
+    await assert.rejects(
+      createRawLister(base, auth).listItems('/api/v1/namespaces/slow/pods', undefined, Date.now() + 150),
+      /abort|deadline/i,
+    );
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 2000, `gave up after ${String(elapsed)} ms`);
+  });
 
   it('stops when the signal aborts', async () => {
     const controller = new AbortController();
