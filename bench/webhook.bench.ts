@@ -2,15 +2,16 @@
  * `npm run bench:webhook [-- --duration 15 --concurrency 32 --rounds 2 --soak 60 --psa-workers N --only S]`: HTTPS
  * load against psa's webhook and upstream's (k8s.io/pod-security-admission/cmd/webhook, built from
  * bench/upstream-webhook), both fed by the same Kubernetes API stand-in and the same configuration. `--psa-workers N`
- * adds psa with `--workers N`; `--only psa|upstream|bare` runs one server (`bare`: Node's HTTPS floor, no admission). The mix is ~70% pod creates, ~20% workload updates and ~10%
- * namespace updates. Reports req/s, p50/p99/p99.9 latency and server RSS, checks that both answer every request
- * identically (byte for byte), then runs a soak on psa (0 errors, RSS sampled). Standalone: `node --import tsx
- * bench/webhook.bench.ts`. Results also go to `$BENCH_OUT/webhook.json`.
+ * (default: the number of cores) adds psa with `--workers N`; `--only psa|upstream|bare` runs one server (`bare`:
+ * Node's HTTPS floor, no admission). The mix is ~70% pod creates, ~20% workload updates and ~10% namespace updates.
+ * Reports req/s, p50/p99/p99.9 latency and server RSS, checks that all answer every request identically (byte for
+ * byte), then runs a soak on psa (0 errors, RSS sampled). Standalone: `node --import tsx bench/webhook.bench.ts`.
+ * Results also go to `$BENCH_OUT/webhook.json`.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -43,8 +44,11 @@ const CONCURRENCY = num(flags.concurrency, 32);
 const ROUNDS = num(flags.rounds, 2);
 const SOAK_S = num(flags.soak, 60);
 const ONLY = typeof flags.only === 'string' ? flags.only : '';
-/** With N > 1, psa also runs as `psa serve --workers N` (a third server in the table). */
-const PSA_WORKERS = num(flags['psa-workers'], 1);
+/**
+ * With N > 1, psa also runs as `psa serve --workers N` (a third server in the table). Default: one worker per core,
+ * the way Go's server uses every core by default; `--psa-workers 1` leaves the row out.
+ */
+const PSA_WORKERS = num(flags['psa-workers'], availableParallelism());
 
 // ---------------------------------------------------------------------------------------------------------------
 // The request mix.
