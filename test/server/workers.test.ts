@@ -1,5 +1,6 @@
 // `psa serve --workers N` as processes: the workers share one port, both answer, `/metrics` on any of them counts the
-// decisions of all, SIGTERM drains every worker and exits 0, and a startup failure exits 2 instead of looping.
+// decisions of all, a worker that dies is replaced, SIGTERM drains every worker and exits 0, and a startup failure
+// exits 2 instead of looping.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -73,7 +74,7 @@ const review = (uid: string): string =>
   });
 
 describe('psa serve --workers', () => {
-  it('shares one port between workers, aggregates metrics and drains all on SIGTERM', async () => {
+  it('shares one port between workers, aggregates metrics, replaces a dead worker and drains all on SIGTERM', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const child = startServe(['--workers', '2', '--secure-port', String(port)]);
     let stdout = '';
@@ -124,11 +125,22 @@ describe('psa serve --workers', () => {
       assert.equal(Number(denied?.[1]), total, metrics.body.slice(0, 2000));
     }
 
+    // A worker that dies is replaced; the port keeps answering meanwhile.
+    const victim = serving[0]!.pid;
+    process.kill(victim, 'SIGKILL');
+    const replaced = (): boolean =>
+      lines().filter((line) => line.msg === 'serving admission webhook' && line.pid !== victim).length >= 2;
+    for (let i = 0; i < 100 && !replaced(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(replaced(), 'a replacement worker is serving');
+    assert.ok(lines().some((line) => line.msg === 'worker exited, starting a replacement'));
+    const after = await send(port, { ca: pki.caCert, body: review('after-crash') });
+    assert.equal(after.status, 200);
+
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
     assert.equal(stderr, '');
     const stopped = lines().filter((line) => line.msg === 'shut down');
-    assert.equal(stopped.length, 2, 'every worker drained');
+    assert.equal(stopped.length, 2, 'every live worker drained');
   });
 
   it('exits 2 when the workers cannot start, without restarting them forever', async () => {
