@@ -248,44 +248,39 @@ interface CpuSeconds {
   readonly system: number;
 }
 
-/** CPU seconds (user and system) used so far by a process and its direct children. */
-function treeCpuSeconds(pid: number): CpuSeconds {
-  const own = (id: number): CpuSeconds => {
-    try {
-      const fields = readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
-    } catch {
-      return { user: 0, system: 0 };
-    }
-  };
-  let { user, system } = own(pid);
+/** A process and its direct children (cluster workers). */
+function processTree(pid: number): number[] {
+  const pids = [pid];
   try {
     for (const task of readdirSync(`/proc/${pid}/task`)) {
       const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      for (const child of children === '' ? [] : children.split(' ')) {
-        const cpu = own(Number(child));
-        user += cpu.user;
-        system += cpu.system;
-      }
+      for (const child of children === '' ? [] : children.split(' ')) pids.push(Number(child));
     }
   } catch {
-    // own CPU only
+    // no /proc children list: the process alone
+  }
+  return pids;
+}
+
+/** CPU seconds (user and system) used so far by a process and its direct children. */
+function treeCpuSeconds(pid: number): CpuSeconds {
+  let user = 0;
+  let system = 0;
+  for (const id of processTree(pid)) {
+    try {
+      const fields = readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      user += Number(fields[11]) / 100;
+      system += Number(fields[12]) / 100;
+    } catch {
+      // exited meanwhile
+    }
   }
   return { user, system };
 }
 
 /** RSS of a process plus its direct children (cluster workers). */
 function treeRssMiB(pid: number): number {
-  let total = ownRssMiB(pid);
-  try {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      for (const child of children === '' ? [] : children.split(' ')) total += ownRssMiB(Number(child));
-    }
-  } catch {
-    // no /proc children list: own RSS only
-  }
-  return total;
+  return processTree(pid).reduce((sum, id) => sum + ownRssMiB(id), 0);
 }
 
 function ownRssMiB(pid: number): number {

@@ -67,7 +67,7 @@ export function joinMetricsCluster(registry: Registry): () => Promise<string> {
 export async function runPrimary(count: number, logger: Logger): Promise<number> {
   const aggregator = new AggregatorRegistry();
   let stopping = false;
-  let listening = 0;
+  let anyListened = false;
   let startupFailed = false;
 
   const onMessage = (worker: Worker, message: unknown): void => {
@@ -90,7 +90,7 @@ export async function runPrimary(count: number, logger: Logger): Promise<number>
     started.set(worker.id, false);
     worker.once('listening', () => {
       started.set(worker.id, true);
-      listening++;
+      anyListened = true;
     });
   };
 
@@ -98,7 +98,7 @@ export async function runPrimary(count: number, logger: Logger): Promise<number>
     cluster.on('exit', (worker, code, signal) => {
       const wasListening = started.get(worker.id) === true;
       started.delete(worker.id);
-      if (!stopping && !wasListening && listening === 0) {
+      if (!stopping && !wasListening && !anyListened) {
         // A worker that never listened failed at startup (bad flags, files, port): stop, do not loop.
         startupFailed = true;
         stopping = true;

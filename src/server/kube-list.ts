@@ -41,15 +41,8 @@ export function createRawLister(server: string, auth: SecurityAuthentication): R
       const context: RequestContext = base.makeRequestContext(path, HttpMethod.GET);
       context.setHeaderParam('Accept', 'application/json');
       await auth.applySecurityAuthentication(context);
-      const bound = boundSignal(signal, deadline);
-      let text: string;
-      let response: IncomingMessage;
-      try {
-        response = await send(context, bound.signal);
-        text = await readText(response);
-      } finally {
-        bound.release();
-      }
+      const response = await send(context, withDeadline(signal, deadline));
+      const text = await readText(response);
       const status = response.statusCode ?? 0;
       if (status !== 200) {
         const detail = text.length > ERROR_BODY_LIMIT ? `${text.slice(0, ERROR_BODY_LIMIT)}...` : text;
@@ -70,29 +63,11 @@ export function createRawLister(server: string, auth: SecurityAuthentication): R
   };
 }
 
-/** `signal`, also aborted at `deadline`; `release` clears the timer. */
-function boundSignal(
-  signal: AbortSignal | undefined,
-  deadline: number | undefined,
-): { readonly signal: AbortSignal | undefined; readonly release: () => void } {
-  if (deadline === undefined) return { signal, release: () => undefined };
-  const controller = new AbortController();
-  const abort = (reason: unknown): void => controller.abort(reason);
-  const onParentAbort = (): void => abort(signal?.reason);
-  if (signal?.aborted === true) abort(signal.reason);
-  else signal?.addEventListener('abort', onParentAbort, { once: true });
-  const timer = setTimeout(
-    abort,
-    Math.max(0, deadline - Date.now()),
-    new KubeListError('list deadline exceeded', undefined),
-  );
-  return {
-    signal: controller.signal,
-    release: () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onParentAbort);
-    },
-  };
+/** `signal`, also aborted at `deadline` (epoch milliseconds). */
+function withDeadline(signal: AbortSignal | undefined, deadline: number | undefined): AbortSignal | undefined {
+  if (deadline === undefined) return signal;
+  const timeout = AbortSignal.timeout(Math.max(0, deadline - Date.now()));
+  return signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
 }
 
 function send(context: RequestContext, signal: AbortSignal | undefined): Promise<IncomingMessage> {

@@ -23,7 +23,7 @@ import {
 } from './namespace-source.ts';
 import { createTokenBucket } from './token-bucket.ts';
 
-/** Turns a pod from the API (plain JSON) into what namespace evaluation reads; undefined for one that does not decode. */
+/** Turns a listed pod (plain JSON) into what namespace evaluation reads; undefined for one that does not decode. */
 export type PodDecoder = (raw: unknown) => ListedPod | undefined;
 
 export interface KubeSourceOptions {
@@ -125,8 +125,8 @@ function makeCoreApi(config: KubeConfig): {
 /**
  * Namespaces from the Kubernetes API as upstream reads them: a list+watch cache (no resync) with a live GET when the
  * cache has no entry (before sync, or a namespace created a moment ago). The watch reconnects with exponential
- * backoff; the cache keeps serving its last state meanwhile. Pods are listed live for namespace evaluation, as raw JSON for our decoder. Every API
- * call goes through one token bucket (`--client-qps-limit`, `--client-qps-burst`).
+ * backoff; the cache keeps serving its last state meanwhile. Pods are listed live for namespace evaluation, as raw
+ * JSON for our decoder. Every API call goes through one token bucket (`--client-qps-limit`, `--client-qps-burst`).
  */
 export function createKubeClusterSource(
   options: KubeSourceOptions,
@@ -195,9 +195,7 @@ export function createKubeClusterSource(
       await informer.stop();
       closeConnections();
     },
-    cachedNamespace(name) {
-      return fromCache(name);
-    },
+    cachedNamespace: fromCache,
     async getNamespace(name, signal): Promise<Namespace> {
       const cached = fromCache(name);
       if (cached !== undefined) return cached;

@@ -26,6 +26,19 @@ export interface ServerMetrics {
   trackInFlight(read: () => number): void;
 }
 
+/** Label-bound metric children by key, made on first use (`make` runs only then). */
+function boundChildren<C>(): (key: string | number, make: () => C) => C {
+  const children = new Map<string | number, C>();
+  return (key, make) => {
+    let child = children.get(key);
+    if (child === undefined) {
+      child = make();
+      children.set(key, child);
+    }
+    return child;
+  };
+}
+
 function attributeKey(attributes: MetricAttributes): string {
   return `${attributes.operation}\0${attributes.resource}\0${attributes.subresource}`;
 }
@@ -109,38 +122,24 @@ export function createServerMetrics(
   // Labels are passed in alphabetical order: prom-client writes them in insertion order, upstream sorts them.
   // prom-client sorts and hashes a label object on every call; a review records up to three evaluations, so the
   // label-bound children are kept, keyed by the label values (the label space is the same one prom-client stores).
-  const evaluationChildren = new Map<string, Counter.Internal>();
-  const exemptionChildren = new Map<string, Counter.Internal>();
-  const errorChildren = new Map<string, Counter.Internal>();
-  const durationChildren = new Map<number, Histogram.Internal<string>>();
+  const evaluationChildren = boundChildren<Counter.Internal>();
+  const exemptionChildren = boundChildren<Counter.Internal>();
+  const errorChildren = boundChildren<Counter.Internal>();
+  const durationChildren = boundChildren<Histogram.Internal<string>>();
   const recorder: MetricsRecorder = {
     recordEvaluation(decision: Decision, policy: LevelVersion, mode: Mode, attributes: MetricAttributes) {
       const version = metricPolicyVersion(policy, serverVersion);
       const key = `${decision}\0${mode}\0${policy.level}\0${version}\0${attributeKey(attributes)}`;
-      let child = evaluationChildren.get(key);
-      if (child === undefined) {
-        child = evaluations.labels(evaluationLabels(decision, policy, mode, attributes, serverVersion));
-        evaluationChildren.set(key, child);
-      }
-      child.inc();
+      evaluationChildren(key, () =>
+        evaluations.labels(evaluationLabels(decision, policy, mode, attributes, serverVersion)),
+      ).inc();
     },
     recordExemption(attributes: MetricAttributes) {
-      const key = attributeKey(attributes);
-      let child = exemptionChildren.get(key);
-      if (child === undefined) {
-        child = exemptions.labels(exemptionLabels(attributes));
-        exemptionChildren.set(key, child);
-      }
-      child.inc();
+      exemptionChildren(attributeKey(attributes), () => exemptions.labels(exemptionLabels(attributes))).inc();
     },
     recordError(fatal: boolean, attributes: MetricAttributes) {
       const key = `${String(fatal)}\0${attributeKey(attributes)}`;
-      let child = errorChildren.get(key);
-      if (child === undefined) {
-        child = errors.labels(errorLabels(fatal, attributes));
-        errorChildren.set(key, child);
-      }
-      child.inc();
+      errorChildren(key, () => errors.labels(errorLabels(fatal, attributes))).inc();
     },
   };
 
@@ -149,12 +148,7 @@ export function createServerMetrics(
     recorder,
     exposition: () => registry.metrics(),
     observeRequest(code, seconds) {
-      let child = durationChildren.get(code);
-      if (child === undefined) {
-        child = duration.labels({ code: String(code) });
-        durationChildren.set(code, child);
-      }
-      child.observe(seconds);
+      durationChildren(code, () => duration.labels({ code: String(code) })).observe(seconds);
     },
     rejected(reason) {
       rejectedTotal.inc({ reason });
