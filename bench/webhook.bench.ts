@@ -6,6 +6,7 @@
  * Node's HTTPS floor, no admission). The mix is ~70% pod creates, ~20% workload updates and ~10% namespace updates.
  * Reports req/s, p50/p99/p99.9 latency and server RSS, checks that all answer every request identically (byte for
  * byte), then runs a soak on psa (0 errors, RSS sampled). Standalone: `node --import tsx bench/webhook.bench.ts`.
+ * psa runs on the Node.js that runs the bench unless `PSA_NODE` names another binary (the image ships Node 24).
  * Results also go to `$BENCH_OUT/webhook.json`.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -369,6 +370,11 @@ function serverNodeFlags(): string[] {
   return (process.env['PSA_SERVER_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
 }
 
+/** The Node.js binary psa runs on, e.g. `PSA_NODE=/opt/node24/bin/node` to measure the runtime the image ships. */
+function serverNode(): string {
+  return process.env['PSA_NODE'] ?? process.execPath;
+}
+
 /** Extra `psa serve` flags, e.g. `PSA_SERVER_ARGS='--max-in-flight 32'`. */
 function serverArgs(): string[] {
   return (process.env['PSA_SERVER_ARGS'] ?? '').split(' ').filter((flag) => flag !== '');
@@ -550,12 +556,14 @@ async function main(): Promise<void> {
     if (ONLY === '' || ONLY === 'psa') {
       // PSA_MAIN: a prebuilt dist/main.js to run instead of building this tree (for comparing two builds).
       const main = process.env['PSA_MAIN'] ?? ensurePsaBuild(out);
+      const nodeVersion = execFileSync(serverNode(), ['--version'], { encoding: 'utf8' }).trim();
+      process.stdout.write(`psa runs on Node.js ${nodeVersion} (${serverNode()}; PSA_NODE picks another)\n`);
       const variants = PSA_WORKERS > 1 ? [1, PSA_WORKERS] : [1];
       for (const workers of variants) {
         const name = workers === 1 ? 'psa' : `psa --workers ${String(workers)}`;
         const port = await freePort();
         const child = spawn(
-          process.execPath,
+          serverNode(),
           [
             ...serverNodeFlags(),
             main,
