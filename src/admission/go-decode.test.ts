@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { goDecodeError, goDecodeErrorFromText, goRootType } from './go-decode.ts';
+import fc from 'fast-check';
+import {
+  goDecodeError,
+  goDecodeErrorFromText,
+  goRootType,
+  hasSignificantLiteral,
+  mayHaveSignificantLiteral,
+} from './go-decode.ts';
 
 // Expected texts recorded from upstream (the Go oracle's admission mode) for the same objects decoded as v1 Pods.
 const CASES: readonly (readonly [string, unknown, string | undefined])[] = [
@@ -181,8 +188,29 @@ describe('goDecodeErrorFromText: number literals as Go reads them', () => {
       '{"metadata":{"name":"x","labels":{"__proto__":"y","b":1.5}}}',
       'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string',
     ],
+    [
+      'spaced-member',
+      '{"metadata":{"name":"x"},"spec":{"securityContext":{"runAsUser" :\n\t 0.0}}}',
+      'json: cannot unmarshal number 0.0 into Go struct field PodSecurityContext.spec.securityContext.runAsUser of type int64',
+    ],
+    [
+      'array-element',
+      '{"metadata":{"name":"x","finalizers":[ 1.5 ]}}',
+      'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.finalizers of type string',
+    ],
   ];
   for (const [name, text, expected] of cases) {
     it(name, () => assert.equal(goDecodeErrorFromText(text, JSON.parse(text), pod), expected));
   }
+
+  it('the native pre-check never rules out text that has a significant literal', () => {
+    const spacing = fc.constantFrom(undefined, 0, 1, 2, '\t', ' \n ');
+    fc.assert(
+      fc.property(fc.jsonValue(), spacing, (value, space) => {
+        const text = JSON.stringify({ v: value }, null, space);
+        if (hasSignificantLiteral(text)) assert.ok(mayHaveSignificantLiteral(text), text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });

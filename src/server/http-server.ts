@@ -108,6 +108,22 @@ function splitUrl(target: string): SplitUrl {
   return { path: target.slice(0, mark), query: new URLSearchParams(target.slice(mark + 1)) };
 }
 
+/**
+ * `splitUrl` remembering the last target: the API server calls a webhook with the same `/path?timeout=Ns` every time.
+ * The result is shared between requests, so nothing may change its query.
+ */
+function createUrlSplitter(): (target: string) => SplitUrl {
+  let lastTarget = '';
+  let last: SplitUrl = { path: '', query: NO_QUERY };
+  return (target) => {
+    if (target !== lastTarget) {
+      last = splitUrl(target);
+      lastTarget = target;
+    }
+    return last;
+  };
+}
+
 type BodyRead =
   { readonly kind: 'ok'; readonly body: Buffer } | { readonly kind: 'too-large' } | { readonly kind: 'failed' };
 
@@ -137,7 +153,8 @@ function readBody(req: IncomingMessage, limit: number, idleMs: number): Promise<
       chunks.push(chunk);
       timer.refresh();
     };
-    const onEnd = (): void => finish({ kind: 'ok', body: Buffer.concat(chunks, size) });
+    const onEnd = (): void =>
+      finish({ kind: 'ok', body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) });
     const onError = (): void => finish({ kind: 'failed' });
     req.on('data', onData);
     req.on('end', onEnd);
@@ -171,6 +188,7 @@ function sendHealth(
 }
 
 export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttpServer {
+  const splitTarget = createUrlSplitter();
   // The API server sends the same `?timeout=` on every call of a webhook: the last one parsed is kept.
   let lastTimeout: { readonly text: string; readonly ms: number | undefined } = { text: '', ms: undefined };
   const requestedTimeout = (text: string): number | undefined => {
@@ -337,7 +355,7 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
-    const url = splitUrl(req.url ?? '/');
+    const url = splitTarget(req.url ?? '/');
     const verbose = url.query.has('verbose');
     switch (url.path) {
       case '/healthz':
