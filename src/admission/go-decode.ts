@@ -283,7 +283,7 @@ function visitLiteral(literal: NumberLiteral, type: GoType, ctx: Context): void 
  * Whether valid JSON text holds a number with a fraction, an exponent or 16+ digits. A single scan: strings are
  * skipped whole (their contents never count), and outside strings every digit or `-` starts a number.
  */
-export function hasSignificantLiteral(text: string): boolean {
+function hasSignificantLiteral(text: string): boolean {
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -396,20 +396,7 @@ function parseKeepingLiterals(text: string): unknown {
  * as Go judges them.
  */
 export function goDecodeErrorFromText(text: string, value: unknown, root: number): string | undefined {
-  const literals = mayHaveSignificantLiteral(text) && hasSignificantLiteral(text);
-  return goDecodeError(literals ? parseKeepingLiterals(text) : value, root);
-}
-
-/**
- * A native pre-check for {@link hasSignificantLiteral}: in JSON text every number follows `:` (after a key's closing
- * quote), `,` or `[`, so no match means no significant literal. A match may be inside a string (`"a,1.5"`); the exact
- * scan then decides. Image tags (`"nginx:1.27"`) do not match: their `:` follows a letter, not a quote.
- */
-const MAYBE_SIGNIFICANT_LITERAL = /(?:"[ \t\n\r]*:|[,[])[ \t\n\r]*-?(?:\d{16}|\d+[.eE])/;
-
-/** Exported for tests: false only when `text` certainly has no significant literal. */
-export function mayHaveSignificantLiteral(text: string): boolean {
-  return MAYBE_SIGNIFICANT_LITERAL.test(text);
+  return goDecodeError(hasSignificantLiteral(text) ? parseKeepingLiterals(text) : value, root);
 }
 
 /**
