@@ -500,6 +500,18 @@ async function main(): Promise<void> {
         rows,
       )}\n`,
     );
+    // Rounds are interleaved, so round i of psa and of upstream ran under about the same machine conditions: the
+    // ratio within a round is less noisy than a ratio of the servers' own medians.
+    const upstreamRuns = results.get('upstream');
+    for (const [name, runs] of results) {
+      if (upstreamRuns === undefined || name === 'upstream') continue;
+      const ratios = runs.map((run, i) => run.rps / upstreamRuns[i]!.rps);
+      const p99Ratios = runs.map((run, i) => run.p99 / upstreamRuns[i]!.p99);
+      const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+      process.stdout.write(
+        `${name} / upstream, round by round: req/s ${ratios.map((r) => r.toFixed(2)).join(' ')} (median ${median(ratios).toFixed(2)}, ${ratios.filter((r) => r >= 1).length} of ${ratios.length} rounds >= 1); p99 ${p99Ratios.map((r) => r.toFixed(2)).join(' ')} (median ${median(p99Ratios).toFixed(2)})\n`,
+      );
+    }
 
     let soak: LoadResult | undefined;
     const psa = targets.find((t) => t.name === 'psa');

@@ -50,8 +50,7 @@ describe('reusingAgents', () => {
     assert.equal(second.getHeaders()['Authorization'], 'Bearer first');
     assert.equal(second.getHeaders()['Accept'], 'application/json');
     assert.equal(second.getAgent(), first.getAgent());
-    const agent = first.getAgent() as Agent;
-    assert.equal(agent.keepAlive, true);
+    assert.equal((first.getAgent() as Agent & { keepAlive: boolean }).keepAlive, true);
     auth.destroy();
   });
 
