@@ -26,6 +26,36 @@ export interface ServerMetrics {
   trackInFlight(read: () => number): void;
 }
 
+type LabelValues = Readonly<Record<string, string>>;
+
+/**
+ * Counts series of a prom-client counter in plain numbers and hands the increments over when metrics are collected:
+ * prom-client sorts and joins the label values into a hash on every increment, even through a label-bound child, and
+ * a review records up to three evaluations. Series are keyed by the caller's key (the same label space).
+ */
+function deferredCounter(counter: Counter): (key: string, labels: () => LabelValues) => void {
+  const series = new Map<string, { readonly labels: LabelValues; value: number; reported: number }>();
+  const flush = (): void => {
+    for (const entry of series.values()) {
+      if (entry.value === entry.reported) continue;
+      counter.inc(entry.labels, entry.value - entry.reported);
+      entry.reported = entry.value;
+    }
+  };
+  collectHooks.set(counter, flush);
+  return (key, labels) => {
+    const entry = series.get(key);
+    if (entry !== undefined) entry.value++;
+    else series.set(key, { labels: labels(), value: 1, reported: 0 });
+  };
+}
+
+/** The flush of each deferred counter, run by the counter's `collect` (a module-level map: `collect` is a hook). */
+const collectHooks = new WeakMap<Counter, () => void>();
+function flushDeferred(this: Counter): void {
+  collectHooks.get(this)?.();
+}
+
 /** Label-bound metric children by key, made on first use (`make` runs only then). */
 function boundChildren<C>(): (key: string | number, make: () => C) => C {
   const children = new Map<string | number, C>();
@@ -57,18 +87,21 @@ export function createServerMetrics(
   const evaluations = new Counter({
     name: MetricNames.evaluations,
     help: `[ALPHA] ${MetricHelp.evaluations}`,
+    collect: flushDeferred,
     labelNames: ['decision', 'mode', 'policy_level', 'policy_version', 'request_operation', 'resource', 'subresource'],
     registers,
   });
   const exemptions = new Counter({
     name: MetricNames.exemptions,
     help: `[ALPHA] ${MetricHelp.exemptions}`,
+    collect: flushDeferred,
     labelNames: ['request_operation', 'resource', 'subresource'],
     registers,
   });
   const errors = new Counter({
     name: MetricNames.errors,
     help: `[ALPHA] ${MetricHelp.errors}`,
+    collect: flushDeferred,
     labelNames: ['fatal', 'request_operation', 'resource', 'subresource'],
     registers,
   });
@@ -120,26 +153,23 @@ export function createServerMetrics(
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
   // Labels are passed in alphabetical order: prom-client writes them in insertion order, upstream sorts them.
-  // prom-client sorts and hashes a label object on every call; a review records up to three evaluations, so the
-  // label-bound children are kept, keyed by the label values (the label space is the same one prom-client stores).
-  const evaluationChildren = boundChildren<Counter.Internal>();
-  const exemptionChildren = boundChildren<Counter.Internal>();
-  const errorChildren = boundChildren<Counter.Internal>();
+  // Upstream's counters count in plain numbers (see deferredCounter); the request histogram keeps label-bound
+  // children, keyed by status code.
+  const countEvaluation = deferredCounter(evaluations);
+  const countExemption = deferredCounter(exemptions);
+  const countError = deferredCounter(errors);
   const durationChildren = boundChildren<Histogram.Internal<string>>();
   const recorder: MetricsRecorder = {
     recordEvaluation(decision: Decision, policy: LevelVersion, mode: Mode, attributes: MetricAttributes) {
       const version = metricPolicyVersion(policy, serverVersion);
       const key = `${decision}\0${mode}\0${policy.level}\0${version}\0${attributeKey(attributes)}`;
-      evaluationChildren(key, () =>
-        evaluations.labels(evaluationLabels(decision, policy, mode, attributes, serverVersion)),
-      ).inc();
+      countEvaluation(key, () => evaluationLabels(decision, policy, mode, attributes, serverVersion));
     },
     recordExemption(attributes: MetricAttributes) {
-      exemptionChildren(attributeKey(attributes), () => exemptions.labels(exemptionLabels(attributes))).inc();
+      countExemption(attributeKey(attributes), () => exemptionLabels(attributes));
     },
     recordError(fatal: boolean, attributes: MetricAttributes) {
-      const key = `${String(fatal)}\0${attributeKey(attributes)}`;
-      errorChildren(key, () => errors.labels(errorLabels(fatal, attributes))).inc();
+      countError(`${String(fatal)}\0${attributeKey(attributes)}`, () => errorLabels(fatal, attributes));
     },
   };
 
