@@ -36,53 +36,54 @@ function newContext(): RequestContext {
   return context;
 }
 
+/**
+ * Authenticates one call, lets `change` rotate something, advances the clock by `elapsedMs`, authenticates a second
+ * call: the contexts of both and how often the library ran.
+ */
+async function twoCalls(
+  elapsedMs: number,
+  change: (config: ReturnType<typeof fakeKubeConfig>) => void = () => undefined,
+): Promise<{ first: RequestContext; second: RequestContext; runs: number }> {
+  const config = fakeKubeConfig();
+  let clock = 1_000;
+  const auth = reusingAgents(config, { now: () => clock });
+  const first = newContext();
+  await auth.applySecurityAuthentication(first);
+  change(config);
+  clock += elapsedMs;
+  const second = newContext();
+  await auth.applySecurityAuthentication(second);
+  auth.destroy();
+  return { first, second, runs: config.runs };
+}
+
 describe('reusingAgents', () => {
   it('reuses the library result within the window: same headers, same keep-alive agent, no second run', async () => {
-    const config = fakeKubeConfig();
-    let clock = 1_000;
-    const auth = reusingAgents(config, { now: () => clock });
-    const first = newContext();
-    await auth.applySecurityAuthentication(first);
-    clock += AUTH_REUSE_MS - 1;
-    const second = newContext();
-    await auth.applySecurityAuthentication(second);
-    assert.equal(config.runs, 1);
+    const { first, second, runs } = await twoCalls(AUTH_REUSE_MS - 1, (config) => {
+      config.token = 'rotated';
+    });
+    assert.equal(runs, 1);
     assert.equal(second.getHeaders()['Authorization'], 'Bearer first');
     assert.equal(second.getHeaders()['Accept'], 'application/json');
     assert.equal(second.getAgent(), first.getAgent());
     assert.equal((first.getAgent() as Agent & { keepAlive: boolean }).keepAlive, true);
-    auth.destroy();
   });
 
   it('runs the library again after the window: a rotated token is sent, the agent kept while TLS is unchanged', async () => {
-    const config = fakeKubeConfig();
-    let clock = 1_000;
-    const auth = reusingAgents(config, { now: () => clock });
-    const first = newContext();
-    await auth.applySecurityAuthentication(first);
-    config.token = 'rotated';
-    clock += AUTH_REUSE_MS;
-    const second = newContext();
-    await auth.applySecurityAuthentication(second);
-    assert.equal(config.runs, 2);
+    const { first, second, runs } = await twoCalls(AUTH_REUSE_MS, (config) => {
+      config.token = 'rotated';
+    });
+    assert.equal(runs, 2);
     assert.equal(second.getHeaders()['Authorization'], 'Bearer rotated');
     assert.equal(second.getAgent(), first.getAgent());
-    auth.destroy();
   });
 
   it('replaces the agent when the TLS settings change (a rotated CA)', async () => {
-    const config = fakeKubeConfig();
-    let clock = 1_000;
-    const auth = reusingAgents(config, { now: () => clock });
-    const first = newContext();
-    await auth.applySecurityAuthentication(first);
-    config.ca = 'ca-2';
-    clock += AUTH_REUSE_MS;
-    const second = newContext();
-    await auth.applySecurityAuthentication(second);
+    const { first, second } = await twoCalls(AUTH_REUSE_MS, (config) => {
+      config.ca = 'ca-2';
+    });
     assert.notEqual(second.getAgent(), first.getAgent());
     assert.equal((second.getAgent() as Agent).options.ca, 'ca-2');
-    auth.destroy();
   });
 
   it('runs the library on every call after destroy', async () => {
