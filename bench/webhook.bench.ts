@@ -3,7 +3,8 @@
  * load against psa's webhook and upstream's (k8s.io/pod-security-admission/cmd/webhook, built from
  * bench/upstream-webhook), both fed by the same Kubernetes API stand-in and the same configuration. `--psa-workers N`
  * (default: the number of cores) adds psa with `--workers N`; `--only psa|upstream|bare` runs one server (`bare`:
- * Node's HTTPS floor, no admission). The mix is ~70% pod creates, ~20% workload updates and ~10% namespace updates.
+ * the HTTPS floors of Node and Go, no admission: the same answer from `node:https` and from Go's net/http). The mix
+ * is ~70% pod creates, ~20% workload updates and ~10% namespace updates.
  * Reports req/s, p50/p99/p99.9 latency and server RSS, checks that all answer every request identically (byte for
  * byte), then runs a soak on psa (0 errors, RSS sampled). Standalone: `node --import tsx bench/webhook.bench.ts`.
  * psa runs on the Node.js that runs the bench unless `PSA_NODE` names another binary (the image ships Node 24).
@@ -233,6 +234,17 @@ function ensureUpstreamBuild(): string {
   return binary;
 }
 
+/** Go's floor for `--only bare` (bench/upstream-webhook/bare: net/http with TLS, the same answer as the Node floor). */
+function ensureGoBareBuild(): string {
+  const dir = join(root, 'bench/upstream-webhook');
+  const binary = join(dir, 'bin/bare');
+  if (!existsSync(binary)) {
+    process.stdout.write('building the Go floor (go build ./bare) ...\n');
+    execFileSync('go', ['build', '-o', binary, './bare'], { cwd: dir, stdio: 'inherit' });
+  }
+  return binary;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Load.
 
@@ -409,7 +421,7 @@ async function main(): Promise<void> {
     if (ONLY === 'bare') {
       const port = await freePort();
       const child = spawn(
-        process.execPath,
+        serverNode(),
         [
           ...serverNodeFlags(),
           '--import',
@@ -424,6 +436,14 @@ async function main(): Promise<void> {
       children.push(child);
       await waitReady(port, pki.caCert, child, 'bare');
       targets.push({ name: 'bare node:https', port, process: child });
+      const goPort = await freePort();
+      const goChild = spawn(ensureGoBareBuild(), [pki.server.cert, pki.server.key, String(goPort)], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        cwd: root,
+      });
+      children.push(goChild);
+      await waitReady(goPort, pki.caCert, goChild, 'bare go');
+      targets.push({ name: 'bare go net/http', port: goPort, process: goChild });
     }
     if (ONLY === '' || ONLY === 'upstream') {
       const binary = ensureUpstreamBuild();
