@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration } from 'prom-client';
 import type { LevelVersion } from '../api/level-version.ts';
 import type { Mode } from '../api/labels.ts';
 import type { Version } from '../api/version.ts';
@@ -28,32 +28,39 @@ export interface ServerMetrics {
 
 type LabelValues = Readonly<Record<string, string>>;
 
+/** A counter whose series are counted in plain numbers (see {@link deferredCounter}). */
+interface DeferredCounter {
+  /** The prom-client counter, for series created up front. */
+  readonly counter: Counter;
+  /** Adds one to the series `key`; `labels` is called once, when the series is first seen. */
+  readonly count: (key: string, labels: () => LabelValues) => void;
+}
+
 /**
- * Counts series of a prom-client counter in plain numbers and hands the increments over when metrics are collected:
+ * A prom-client counter whose series are counted in plain numbers and handed over when metrics are collected:
  * prom-client sorts and joins the label values into a hash on every increment, even through a label-bound child, and
  * a review records up to three evaluations. Series are keyed by the caller's key (the same label space).
  */
-function deferredCounter(counter: Counter): (key: string, labels: () => LabelValues) => void {
+function deferredCounter(configuration: CounterConfiguration<string>): DeferredCounter {
   const series = new Map<string, { readonly labels: LabelValues; value: number; reported: number }>();
-  const flush = (): void => {
-    for (const entry of series.values()) {
-      if (entry.value === entry.reported) continue;
-      counter.inc(entry.labels, entry.value - entry.reported);
-      entry.reported = entry.value;
-    }
+  const counter: Counter = new Counter({
+    ...configuration,
+    collect: () => {
+      for (const entry of series.values()) {
+        if (entry.value === entry.reported) continue;
+        counter.inc(entry.labels, entry.value - entry.reported);
+        entry.reported = entry.value;
+      }
+    },
+  });
+  return {
+    counter,
+    count(key, labels) {
+      const entry = series.get(key);
+      if (entry !== undefined) entry.value++;
+      else series.set(key, { labels: labels(), value: 1, reported: 0 });
+    },
   };
-  collectHooks.set(counter, flush);
-  return (key, labels) => {
-    const entry = series.get(key);
-    if (entry !== undefined) entry.value++;
-    else series.set(key, { labels: labels(), value: 1, reported: 0 });
-  };
-}
-
-/** The flush of each deferred counter, run by the counter's `collect` (a module-level map: `collect` is a hook). */
-const collectHooks = new WeakMap<Counter, () => void>();
-function flushDeferred(this: Counter): void {
-  collectHooks.get(this)?.();
 }
 
 /** Label-bound metric children by key, made on first use (`make` runs only then). */
@@ -84,29 +91,26 @@ export function createServerMetrics(
   const registry = new Registry();
   const registers = [registry];
   // Upstream's counters: exact names, HELP texts (with the ALPHA stability marker) and label sets.
-  const evaluations = new Counter({
+  const evaluations = deferredCounter({
     name: MetricNames.evaluations,
     help: `[ALPHA] ${MetricHelp.evaluations}`,
-    collect: flushDeferred,
     labelNames: ['decision', 'mode', 'policy_level', 'policy_version', 'request_operation', 'resource', 'subresource'],
     registers,
   });
-  const exemptions = new Counter({
+  const exemptions = deferredCounter({
     name: MetricNames.exemptions,
     help: `[ALPHA] ${MetricHelp.exemptions}`,
-    collect: flushDeferred,
     labelNames: ['request_operation', 'resource', 'subresource'],
     registers,
   });
-  const errors = new Counter({
+  const errors = deferredCounter({
     name: MetricNames.errors,
     help: `[ALPHA] ${MetricHelp.errors}`,
-    collect: flushDeferred,
     labelNames: ['fatal', 'request_operation', 'resource', 'subresource'],
     registers,
   });
   for (const operation of ['create', 'update']) {
-    evaluations.inc(
+    evaluations.counter.inc(
       {
         decision: 'allow',
         mode: 'enforce',
@@ -119,7 +123,7 @@ export function createServerMetrics(
       0,
     );
     for (const resource of ['pod', 'controller'])
-      exemptions.inc({ request_operation: operation, resource, subresource: '' }, 0);
+      exemptions.counter.inc({ request_operation: operation, resource, subresource: '' }, 0);
   }
 
   const duration = new Histogram({
@@ -155,21 +159,18 @@ export function createServerMetrics(
   // Labels are passed in alphabetical order: prom-client writes them in insertion order, upstream sorts them.
   // Upstream's counters count in plain numbers (see deferredCounter); the request histogram keeps label-bound
   // children, keyed by status code.
-  const countEvaluation = deferredCounter(evaluations);
-  const countExemption = deferredCounter(exemptions);
-  const countError = deferredCounter(errors);
   const durationChildren = boundChildren<Histogram.Internal<string>>();
   const recorder: MetricsRecorder = {
     recordEvaluation(decision: Decision, policy: LevelVersion, mode: Mode, attributes: MetricAttributes) {
       const version = metricPolicyVersion(policy, serverVersion);
       const key = `${decision}\0${mode}\0${policy.level}\0${version}\0${attributeKey(attributes)}`;
-      countEvaluation(key, () => evaluationLabels(decision, policy, mode, attributes, serverVersion));
+      evaluations.count(key, () => evaluationLabels(decision, policy, mode, attributes, serverVersion));
     },
     recordExemption(attributes: MetricAttributes) {
-      countExemption(attributeKey(attributes), () => exemptionLabels(attributes));
+      exemptions.count(attributeKey(attributes), () => exemptionLabels(attributes));
     },
     recordError(fatal: boolean, attributes: MetricAttributes) {
-      countError(`${String(fatal)}\0${attributeKey(attributes)}`, () => errorLabels(fatal, attributes));
+      errors.count(`${String(fatal)}\0${attributeKey(attributes)}`, () => errorLabels(fatal, attributes));
     },
   };
 
