@@ -263,6 +263,13 @@ interface LoadResult {
   readonly rssSamples: readonly number[];
 }
 
+/** The median of a list (the mean of the middle two for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 function quantile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -489,11 +496,6 @@ async function main(): Promise<void> {
       const best = runs.reduce((a, b) => (b.rps > a.rps ? b : a));
       const errors = runs.reduce((sum, r) => sum + r.errors, 0);
       const rss = Math.max(...runs.flatMap((r) => r.rssSamples));
-      const median = (values: number[]): number => {
-        const sorted = [...values].sort((a, b) => a - b);
-        const mid = Math.floor(sorted.length / 2);
-        return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-      };
       return [
         name,
         best.rps.toFixed(0),
@@ -533,7 +535,6 @@ async function main(): Promise<void> {
       if (upstreamRuns === undefined || name === 'upstream') continue;
       const ratios = runs.map((run, i) => run.rps / upstreamRuns[i]!.rps);
       const p99Ratios = runs.map((run, i) => run.p99 / upstreamRuns[i]!.p99);
-      const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
       process.stdout.write(
         `${name} / upstream, round by round: req/s ${ratios.map((r) => r.toFixed(2)).join(' ')} (median ${median(ratios).toFixed(2)}, ${ratios.filter((r) => r >= 1).length} of ${ratios.length} rounds >= 1); p99 ${p99Ratios.map((r) => r.toFixed(2)).join(' ')} (median ${median(p99Ratios).toFixed(2)})\n`,
       );

@@ -113,7 +113,6 @@ function reuse(previous: LevelVersion, level: Level, version: Version): LevelVer
   return previous.level === level && previous.version === version ? previous : { level, version };
 }
 
-/** True when every mode is privileged (any version). */
 /**
  * True when a namespace relabel does not tighten enforcement, so existing pods need no re-check (spec §5.8 step 5.4):
  * the same enforce LevelVersion, a privileged enforce level, or the same version at an equal or looser level.
@@ -124,6 +123,7 @@ export function isEnforceUnchangedOrLooser(next: LevelVersion, previous: LevelVe
   return versionEquals(next.version, previous.version) && compareLevels(next.level, previous.level) < 1;
 }
 
+/** True when every mode is privileged (any version). */
 export function isFullyPrivileged(policy: Policy): boolean {
   return (
     policy.enforce.level === 'privileged' && policy.audit.level === 'privileged' && policy.warn.level === 'privileged'

@@ -33,6 +33,13 @@ export function createConcurrencyLimiter(maxInFlight: number, maxQueued: number)
     };
   };
 
+  // A free slot means nobody is queued (waiters exist only while every slot is taken), so granting it keeps FIFO.
+  const tryAcquire = (): (() => void) | undefined => {
+    if (inFlight >= maxInFlight) return undefined;
+    inFlight++;
+    return makeRelease();
+  };
+
   return {
     get inFlight() {
       return inFlight;
@@ -40,16 +47,10 @@ export function createConcurrencyLimiter(maxInFlight: number, maxQueued: number)
     get queued() {
       return queue.length;
     },
-    tryAcquire() {
-      if (inFlight >= maxInFlight) return undefined;
-      inFlight++;
-      return makeRelease();
-    },
+    tryAcquire,
     acquire(signal) {
-      if (inFlight < maxInFlight) {
-        inFlight++;
-        return Promise.resolve(makeRelease());
-      }
+      const slot = tryAcquire();
+      if (slot !== undefined) return Promise.resolve(slot);
       if (queue.length >= maxQueued) return Promise.resolve('queue-full');
       if (signal.aborted) return Promise.resolve('timeout');
       return new Promise((resolve) => {

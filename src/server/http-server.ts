@@ -97,6 +97,8 @@ function sendText(res: ServerResponse, status: number, body: string): void {
 interface SplitUrl {
   readonly path: string;
   readonly query: URLSearchParams;
+  /** The `?timeout=` the API server appends, in milliseconds; undefined when absent or not a Go duration. */
+  readonly timeoutMs: number | undefined;
 }
 
 const NO_QUERY = new URLSearchParams();
@@ -104,17 +106,19 @@ const NO_QUERY = new URLSearchParams();
 /** Path and query of a request target, without a full WHATWG URL parse on every request. */
 function splitUrl(target: string): SplitUrl {
   const mark = target.indexOf('?');
-  if (mark < 0) return { path: target, query: NO_QUERY };
-  return { path: target.slice(0, mark), query: new URLSearchParams(target.slice(mark + 1)) };
+  if (mark < 0) return { path: target, query: NO_QUERY, timeoutMs: undefined };
+  const query = new URLSearchParams(target.slice(mark + 1));
+  const timeout = query.get('timeout');
+  return { path: target.slice(0, mark), query, timeoutMs: timeout === null ? undefined : parseGoDuration(timeout) };
 }
 
 /**
- * `splitUrl` remembering the last target: the API server calls a webhook with the same `/path?timeout=Ns` every time.
- * The result is shared between requests, so nothing may change its query.
+ * `splitUrl` remembering the last target: the API server calls a webhook with the same `/path?timeout=Ns` every time,
+ * so the query and its timeout are parsed once. The result is shared between requests: nothing may change its query.
  */
 function createUrlSplitter(): (target: string) => SplitUrl {
   let lastTarget = '';
-  let last: SplitUrl = { path: '', query: NO_QUERY };
+  let last: SplitUrl = { path: '', query: NO_QUERY, timeoutMs: undefined };
   return (target) => {
     if (target !== lastTarget) {
       last = splitUrl(target);
@@ -189,12 +193,6 @@ function sendHealth(
 
 export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttpServer {
   const splitTarget = createUrlSplitter();
-  // The API server sends the same `?timeout=` on every call of a webhook: the last one parsed is kept.
-  let lastTimeout: { readonly text: string; readonly ms: number | undefined } = { text: '', ms: undefined };
-  const requestedTimeout = (text: string): number | undefined => {
-    if (text !== lastTimeout.text) lastTimeout = { text, ms: parseGoDuration(text) };
-    return lastTimeout.ms;
-  };
   const { logger, metrics, handler } = options;
   const limiter = createConcurrencyLimiter(options.maxInFlight, options.maxQueued);
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
@@ -241,8 +239,7 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
       return 503;
     }
     // The API server appends ?timeout=<N>s: the request must be answered well inside it.
-    const timeoutText = url.query.get('timeout');
-    const requested = timeoutText === null ? undefined : requestedTimeout(timeoutText);
+    const requested = url.timeoutMs;
     const budget =
       requested !== undefined && requested > 0
         ? Math.min(options.requestTimeoutMs, requested * 0.9)

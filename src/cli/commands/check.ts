@@ -295,8 +295,7 @@ async function runDirect(
     if (item.issues.length > 0) {
       errors++;
       for (const problem of fieldIssueProblems(item.object, item.issues))
-        io.stderr.write(`error: ${formatProblem(problem)}
-`);
+        io.stderr.write(`error: ${formatProblem(problem)}\n`);
       continue;
     }
     if (item.template === null) continue;

@@ -139,8 +139,7 @@ export async function runExplainCommand(argv: readonly string[], io: CliIo): Pro
     if (item.issues.length > 0) {
       errors++;
       for (const problem of fieldIssueProblems(item.object, item.issues))
-        io.stderr.write(`error: ${formatProblem(problem)}
-`);
+        io.stderr.write(`error: ${formatProblem(problem)}\n`);
       continue;
     }
     const e = explainObject(item, defaultNamespace);

@@ -92,8 +92,7 @@ export async function runNamespaceCommand(argv: readonly string[], io: CliIo): P
     if (item.issues.length > 0) {
       errors++;
       for (const problem of fieldIssueProblems(item.object, item.issues))
-        io.stderr.write(`error: ${formatProblem(problem)}
-`);
+        io.stderr.write(`error: ${formatProblem(problem)}\n`);
       continue;
     }
     if (item.kind === 'PodTemplate') continue;
