@@ -1,20 +1,23 @@
 /**
- * `npm run bench:webhook [-- --duration 5 --concurrency 32 --rounds 9 --soak 60 --psa-workers N --only S]`: HTTPS
- * load against psa's webhook and upstream's (k8s.io/pod-security-admission/cmd/webhook, built from
- * bench/upstream-webhook), both fed by the same Kubernetes API stand-in and the same configuration. `--psa-workers N`
- * (default: the number of cores) adds psa with `--workers N`; `--only psa|upstream|bare` runs one server (`bare`:
- * the HTTPS floors of Node and Go, no admission: the same answer from `node:https` and from Go's net/http). The mix
- * is ~70% pod creates, ~20% workload updates and ~10% namespace updates.
+ * `npm run bench:webhook [-- --duration 5 --concurrency 32 --rounds 9 --soak 60 --psa-workers N --only S
+ * --loadgen go|node --pin]`: HTTPS load against psa's webhook and upstream's (k8s.io/pod-security-admission/cmd/webhook,
+ * built from bench/upstream-webhook), both fed by the same Kubernetes API stand-in and the same configuration.
+ * `--psa-workers N` (default: the number of cores, 1 with `--pin`) adds psa with `--workers N`; `--only
+ * psa|upstream|bare` runs one server (`bare`: the HTTPS floors of Node and Go, no admission: the same answer from
+ * `node:https` and from Go's net/http). The mix is ~70% pod creates, ~20% workload updates and ~10% namespace updates.
+ * The load comes from bench/upstream-webhook/loadgen (Go) unless `--loadgen node`; `--pin` gives each server core 0
+ * alone and the load generator the other cores (throughput per core, what a Deployment with a 1-CPU limit gets).
  * Reports req/s, p50/p99/p99.9 latency and server RSS, checks that all answer every request identically (byte for
  * byte), then runs a soak on psa (0 errors, RSS sampled). Standalone: `node --import tsx bench/webhook.bench.ts`.
- * psa runs on the Node.js that runs the bench unless `PSA_NODE` names another binary (the image ships Node 24).
+ * psa runs on the Node.js that runs the bench unless `PSA_NODE` names another binary (the image ships Node 24);
+ * `PSA_MAIN` runs a prebuilt dist/main.js and `PSA_AB='label=dist/main.js,...'` adds more builds to the same rounds.
  * Results also go to `$BENCH_OUT/webhook.json`.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createTestPki, type TestPki } from '../test/server/certs.ts';
@@ -32,6 +35,8 @@ const { values: flags } = parseArgs({
     soak: { type: 'string' },
     only: { type: 'string' },
     'psa-workers': { type: 'string' },
+    loadgen: { type: 'string' },
+    pin: { type: 'boolean' },
   },
   strict: false,
 });
@@ -53,7 +58,18 @@ const ONLY = typeof flags.only === 'string' ? flags.only : '';
  * With N > 1, psa also runs as `psa serve --workers N` (a third server in the table). Default: one worker per core,
  * the way Go's server uses every core by default; `--psa-workers 1` leaves the row out.
  */
-const PSA_WORKERS = num(flags['psa-workers'], availableParallelism());
+const PSA_WORKERS = num(flags['psa-workers'], flags.pin === true ? 1 : availableParallelism());
+/**
+ * Who sends the load: `node` (this process, Node's https client) or `go` (bench/upstream-webhook/loadgen, Go's client,
+ * which needs about half the CPU per request: on a small machine the load generator then takes less from the servers).
+ */
+const LOADGEN = flags.loadgen === undefined ? 'go' : String(flags.loadgen);
+if (LOADGEN !== 'node' && LOADGEN !== 'go') throw new Error(`webhook bench: --loadgen is node or go, got ${LOADGEN}`);
+/**
+ * `--pin`: each server runs on core 0 alone and this process (load generator and Kubernetes API stand-in) on the other
+ * cores, so a server's throughput is what one dedicated core gives it, without the load generator competing for it.
+ */
+const PIN = flags.pin === true;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Servers.
@@ -185,6 +201,18 @@ function freePort(): Promise<number> {
   );
 }
 
+/** Starts a server process, on core 0 alone with `--pin` (taskset execs the command: the pid is the server's). */
+function spawnServer(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
+  return PIN ? spawn('taskset', ['-c', '0', command, ...args], options) : spawn(command, args, options);
+}
+
+/** With `--pin`, moves this process (every thread) and whatever it starts later off core 0. */
+function pinBenchProcess(): void {
+  const cores = availableParallelism();
+  if (cores < 2) throw new Error('webhook bench: --pin needs at least two cores');
+  execFileSync('taskset', ['-a', '-p', '-c', `1-${String(cores - 1)}`, String(process.pid)], { stdio: 'ignore' });
+}
+
 /** Extra Node flags for the psa server process, e.g. `PSA_SERVER_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof'`. */
 function serverNodeFlags(): string[] {
   return (process.env['PSA_SERVER_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
@@ -235,6 +263,17 @@ function ensureUpstreamBuild(): string {
 }
 
 /** Go's floor for `--only bare` (bench/upstream-webhook/bare: net/http with TLS, the same answer as the Node floor). */
+/** The Go load generator for `--loadgen go` (bench/upstream-webhook/loadgen). */
+function ensureGoLoadgenBuild(): string {
+  const dir = join(root, 'bench/upstream-webhook');
+  const binary = join(dir, 'bin/loadgen');
+  if (!existsSync(binary)) {
+    process.stdout.write('building the Go load generator (go build ./loadgen) ...\n');
+    execFileSync('go', ['build', '-o', binary, './loadgen'], { cwd: dir, stdio: 'inherit' });
+  }
+  return binary;
+}
+
 function ensureGoBareBuild(): string {
   const dir = join(root, 'bench/upstream-webhook');
   const binary = join(dir, 'bin/bare');
@@ -275,21 +314,28 @@ function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-async function load(
+/** What one load run measured on the client side. */
+interface Driven {
+  readonly requests: number;
+  readonly errors: number;
+  readonly seconds: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+}
+
+/** Sends the pool round-robin from `concurrency` workers in this process, for `seconds`. */
+async function driveFromNode(
   target: Target,
   ca: Buffer,
   pool: readonly Body[],
   seconds: number,
   concurrency: number,
-  rssEveryMs = 1000,
-): Promise<LoadResult> {
+): Promise<Driven> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency, ca });
   const latencies: number[] = [];
   let errors = 0;
   let index = 0;
-  const rssSamples: number[] = [];
-  const sampler = setInterval(() => rssSamples.push(treeRssMiB(target.process.pid ?? 0)), rssEveryMs);
-  const cpuBefore = treeCpuSeconds(target.process.pid ?? 0);
   const started = performance.now();
   const end = started + seconds * 1000;
   const worker = async (): Promise<void> => {
@@ -307,23 +353,64 @@ async function load(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
-  const cpuAfter = treeCpuSeconds(target.process.pid ?? 0);
-  const user = cpuAfter.user - cpuBefore.user;
-  const system = cpuAfter.system - cpuBefore.system;
-  const cpuMsPerRequest = ((user + system) * 1000) / Math.max(1, latencies.length);
-  clearInterval(sampler);
-  rssSamples.push(treeRssMiB(target.process.pid ?? 0));
   agent.destroy();
   const sorted = Float64Array.from(latencies).sort();
   return {
     requests: latencies.length,
     errors,
     seconds: elapsed,
-    rps: latencies.length / elapsed,
     p50: quantile(sorted, 0.5),
     p99: quantile(sorted, 0.99),
     p999: quantile(sorted, 0.999),
-    cpuMsPerRequest,
+  };
+}
+
+/** The same load from bench/upstream-webhook/loadgen (`--loadgen go`); `files` holds the CA and the pool, one per line. */
+function driveFromGo(
+  target: Target,
+  files: { readonly ca: string; readonly bodies: string },
+  seconds: number,
+  concurrency: number,
+): Promise<Driven> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      ensureGoLoadgenBuild(),
+      [
+        ...['-port', String(target.port), '-ca', files.ca, '-bodies', files.bodies],
+        ...['-seconds', String(seconds), '-concurrency', String(concurrency)],
+      ],
+      { encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (error !== null) reject(new Error(`loadgen: ${error.message} ${stderr}`));
+        else resolve(JSON.parse(stdout) as Driven);
+      },
+    );
+  });
+}
+
+/** How a round's load is sent: from this process or from the Go load generator. */
+type Driver = (target: Target, seconds: number, concurrency: number) => Promise<Driven>;
+
+async function load(
+  target: Target,
+  drive: Driver,
+  seconds: number,
+  concurrency: number,
+  rssEveryMs = 1000,
+): Promise<LoadResult> {
+  const rssSamples: number[] = [];
+  const sampler = setInterval(() => rssSamples.push(treeRssMiB(target.process.pid ?? 0)), rssEveryMs);
+  const cpuBefore = treeCpuSeconds(target.process.pid ?? 0);
+  const driven = await drive(target, seconds, concurrency);
+  const cpuAfter = treeCpuSeconds(target.process.pid ?? 0);
+  const user = cpuAfter.user - cpuBefore.user;
+  const system = cpuAfter.system - cpuBefore.system;
+  clearInterval(sampler);
+  rssSamples.push(treeRssMiB(target.process.pid ?? 0));
+  return {
+    ...driven,
+    rps: driven.requests / driven.seconds,
+    cpuMsPerRequest: ((user + system) * 1000) / Math.max(1, driven.requests),
     systemShare: user + system > 0 ? system / (user + system) : 0,
     rssSamples,
   };
@@ -355,6 +442,7 @@ async function compareResponses(
 // ---------------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  if (PIN) pinBenchProcess();
   const out = benchOutDir();
   mkdirSync(out, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'psa-webhook-bench-'));
@@ -404,7 +492,7 @@ async function main(): Promise<void> {
       for (const workers of variants) {
         const name = workers === 1 ? 'psa' : `psa --workers ${String(workers)}`;
         const port = await freePort();
-        const child = spawn(
+        const child = spawnServer(
           serverNode(),
           [
             ...serverNodeFlags(),
@@ -424,10 +512,25 @@ async function main(): Promise<void> {
         await waitReady(port, pki.caCert, child, name);
         targets.push({ name, port, process: child });
       }
+      // PSA_AB='label=dist/main.js,...': more psa builds in the same interleaved rounds, for A/B comparisons on a
+      // machine too noisy for runs minutes apart to be compared.
+      for (const entry of (process.env['PSA_AB'] ?? '').split(',').filter((item) => item !== '')) {
+        const [label, path] = entry.includes('=') ? entry.split('=', 2) : [basename(dirname(entry)), entry];
+        const name = `psa ${label!}`;
+        const port = await freePort();
+        const child = spawnServer(
+          serverNode(),
+          [...serverNodeFlags(), path!, 'serve', ...common, '--secure-port', String(port), '--log-level', 'warn'],
+          { stdio: ['ignore', 'ignore', 'inherit'], cwd: work },
+        );
+        children.push(child);
+        await waitReady(port, pki.caCert, child, name);
+        targets.push({ name, port, process: child });
+      }
     }
     if (ONLY === 'bare') {
       const port = await freePort();
-      const child = spawn(
+      const child = spawnServer(
         serverNode(),
         [
           ...serverNodeFlags(),
@@ -444,7 +547,7 @@ async function main(): Promise<void> {
       await waitReady(port, pki.caCert, child, 'bare');
       targets.push({ name: 'bare node:https', port, process: child });
       const goPort = await freePort();
-      const goChild = spawn(ensureGoBareBuild(), [pki.server.cert, pki.server.key, String(goPort)], {
+      const goChild = spawnServer(ensureGoBareBuild(), [pki.server.cert, pki.server.key, String(goPort)], {
         stdio: ['ignore', 'ignore', 'inherit'],
         cwd: root,
       });
@@ -455,7 +558,7 @@ async function main(): Promise<void> {
     if (ONLY === '' || ONLY === 'upstream') {
       const binary = ensureUpstreamBuild();
       const port = await freePort();
-      const child = spawn(binary, [...common, '--secure-port', String(port)], {
+      const child = spawnServer(binary, [...common, '--secure-port', String(port)], {
         stdio: ['ignore', 'ignore', 'ignore'],
         cwd: work,
       });
@@ -471,7 +574,7 @@ async function main(): Promise<void> {
       namespace: pool.filter((b) => b.kind === 'namespace').length,
     };
     process.stdout.write(
-      `mix over ${pool.length} distinct reviews: ${JSON.stringify(mix)}; concurrency ${CONCURRENCY}; ${ROUNDS} round(s) of ${DURATION_S} s per server\n`,
+      `mix over ${pool.length} distinct reviews: ${JSON.stringify(mix)}; concurrency ${CONCURRENCY}; ${ROUNDS} round(s) of ${DURATION_S} s per server; load from ${LOADGEN === 'go' ? 'the Go load generator' : 'this Node process'}${PIN ? '; each server pinned to core 0, the load generator to the others' : ''}\n`,
     );
 
     const comparison = targets.length > 1 ? await compareResponses(targets, pki.caCert, pool) : undefined;
@@ -482,13 +585,22 @@ async function main(): Promise<void> {
       for (const sample of comparison.samples) process.stdout.write(`difference:\n${sample}\n`);
     }
 
+    const bodiesFile = join(work, 'bodies.jsonl');
+    writeFileSync(bodiesFile, `${pool.map((body) => body.text).join('\n')}\n`);
+    const drive: Driver =
+      LOADGEN === 'go'
+        ? (target, seconds, concurrency) =>
+            driveFromGo(target, { ca: pki.caFile, bodies: bodiesFile }, seconds, concurrency)
+        : (target, seconds, concurrency) => driveFromNode(target, pki.caCert, pool, seconds, concurrency);
+    if (LOADGEN === 'go') ensureGoLoadgenBuild();
+
     // The table shows each server's best round (its columns) and the median over rounds of req/s and p99.
     // Warm up both, then interleave rounds so a busy neighbour on the shared machine hits both alike.
-    for (const target of targets) await load(target, pki.caCert, pool, 3, CONCURRENCY);
+    for (const target of targets) await load(target, drive, 3, CONCURRENCY);
     const results = new Map<string, LoadResult[]>();
     for (let round = 0; round < ROUNDS; round++) {
       for (const target of targets) {
-        const result = await load(target, pki.caCert, pool, DURATION_S, CONCURRENCY);
+        const result = await load(target, drive, DURATION_S, CONCURRENCY);
         results.set(target.name, [...(results.get(target.name) ?? []), result]);
       }
     }
@@ -530,13 +642,16 @@ async function main(): Promise<void> {
     );
     // Rounds are interleaved, so round i of psa and of upstream ran under about the same machine conditions: the
     // ratio within a round is less noisy than a ratio of the servers' own medians.
-    const upstreamRuns = results.get('upstream');
+    // The baseline is upstream when it ran, else the first server (A/B runs of psa builds).
+    const baselineName = results.has('upstream') ? 'upstream' : (targets[0]?.name ?? '');
+    const baselineRuns = results.get(baselineName);
     for (const [name, runs] of results) {
-      if (upstreamRuns === undefined || name === 'upstream') continue;
-      const ratios = runs.map((run, i) => run.rps / upstreamRuns[i]!.rps);
-      const p99Ratios = runs.map((run, i) => run.p99 / upstreamRuns[i]!.p99);
+      if (baselineRuns === undefined || name === baselineName) continue;
+      const ratios = runs.map((run, i) => run.rps / baselineRuns[i]!.rps);
+      const p99Ratios = runs.map((run, i) => run.p99 / baselineRuns[i]!.p99);
+      const cpuRatios = runs.map((run, i) => run.cpuMsPerRequest / baselineRuns[i]!.cpuMsPerRequest);
       process.stdout.write(
-        `${name} / upstream, round by round: req/s ${ratios.map((r) => r.toFixed(2)).join(' ')} (median ${median(ratios).toFixed(2)}, ${ratios.filter((r) => r >= 1).length} of ${ratios.length} rounds >= 1); p99 ${p99Ratios.map((r) => r.toFixed(2)).join(' ')} (median ${median(p99Ratios).toFixed(2)})\n`,
+        `${name} / ${baselineName}, round by round: CPU per request median ${median(cpuRatios).toFixed(2)}; req/s ${ratios.map((r) => r.toFixed(2)).join(' ')} (median ${median(ratios).toFixed(2)}, ${ratios.filter((r) => r >= 1).length} of ${ratios.length} rounds >= 1); p99 ${p99Ratios.map((r) => r.toFixed(2)).join(' ')} (median ${median(p99Ratios).toFixed(2)})\n`,
       );
     }
 
@@ -544,7 +659,7 @@ async function main(): Promise<void> {
     const psa = targets.find((t) => t.name === 'psa');
     if (SOAK_S > 0 && psa !== undefined) {
       process.stdout.write(`\nsoak: psa for ${SOAK_S} s at concurrency ${CONCURRENCY} ...\n`);
-      soak = await load(psa, pki.caCert, pool, SOAK_S, CONCURRENCY, 5000);
+      soak = await load(psa, drive, SOAK_S, CONCURRENCY, 5000);
       const samples = soak.rssSamples.map((v) => v.toFixed(0)).join(' ');
       process.stdout.write(
         `soak: ${soak.requests} requests, ${soak.errors} errors, ${soak.rps.toFixed(0)} req/s, p99 ${soak.p99.toFixed(2)} ms; RSS MiB every 5 s: ${samples}\n`,
