@@ -4,7 +4,8 @@
  * configuration, the namespaces the lookup serves and the pods the lister returns. We compare the HTTP status, the
  * exact response bytes (the echoed request included) and every metric increment. Any difference fails the run.
  *
- * Generated: every pod-template kind and other kinds, pods (CREATE/UPDATE, significant or not, subresources),
+ * Generated: every pod-template kind and other kinds (with their own apiVersion, with it left to the request's kind, and
+ * with a request kind whose version spells `group/v1`), pods (CREATE/UPDATE, significant or not, subresources),
  * namespaces (label validation, tightening over sets of existing pods, exempt-namespace warnings), valid and invalid
  * labels, username/namespace/runtimeClass exemptions, lookup and list failures, several configurations, plus a few
  * deterministic cases (the 3000-pod cap).
@@ -361,16 +362,30 @@ const controllerRequest: fc.Arbitrary<Shape> = fc
       { arbitrary: fc.constant(undefined), weight: 15 },
       { arbitrary: fc.constant('connection refused'), weight: 1 },
     ),
+    // How the object's type is known: its own apiVersion; the request's kind (apiVersion left out); or a request kind
+    // whose version spells `group/v1` with an empty group (Go's scheme is keyed by the struct: not registered).
+    typeMeta: fc.oneof(
+      { arbitrary: fc.constant('own' as const), weight: 12 },
+      { arbitrary: fc.constantFrom('defaulted' as const, 'aliased' as const), weight: 2 },
+    ),
   })
-  .map(({ ns, labels, user, op, sub, controller, pod: p, bad, nullTemplate, lookupError }) => {
+  .map(({ ns, labels, user, op, sub, controller, pod: p, bad, nullTemplate, lookupError, typeMeta }) => {
     const t = template(bad === null ? p : bad(p));
     const body =
       nullTemplate && controller.kind === 'ReplicationController' ? { spec: { replicas: 1 } } : controller.wrap(t);
     const apiVersion = controller.group === '' ? 'v1' : `${controller.group}/v1`;
-    const object = { apiVersion, kind: controller.kind, metadata: { name: 'ctrl', namespace: ns }, ...body };
+    const object = {
+      ...(typeMeta === 'own' ? { apiVersion } : {}),
+      kind: controller.kind,
+      metadata: { name: 'ctrl', namespace: ns },
+      ...body,
+    };
     const request: JsonObject = {
       uid: 'uid-ctrl',
-      kind: { group: controller.group, version: 'v1', kind: controller.kind },
+      kind:
+        typeMeta === 'aliased'
+          ? { group: '', version: apiVersion, kind: controller.kind }
+          : { group: controller.group, version: 'v1', kind: controller.kind },
       resource: { group: controller.group, version: 'v1', resource: controller.resource },
       ...(sub === '' ? {} : { subResource: sub, requestSubResource: sub }),
       name: 'ctrl',

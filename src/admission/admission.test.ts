@@ -231,6 +231,22 @@ describe('pod flow (§5.4)', () => {
     });
   }
 
+  it('does not take a defaulted kind whose version spells a registered group/version (Go keys its scheme by the struct)', async () => {
+    const h = harness({ namespaces: restrictedNs });
+    const withoutApiVersion = controllerObject('deployments', podObject());
+    delete withoutApiVersion['apiVersion'];
+    const base = request('deployments', { object: withoutApiVersion });
+    // apiVersion absent: the request's kind is the default, and {group "", version "apps/v1"} is not {apps, v1}.
+    const response = await h.admission.admit({ ...base, kind: { group: '', version: 'apps/v1', kind: 'Deployment' } });
+    assert.deepEqual(strip(response), {
+      allowed: true,
+      auditAnnotations: {
+        error:
+          'failed to decode object: no kind "Deployment" is registered for version "apps/v1" in scheme "pkg/runtime/scheme.go:111"',
+      },
+    });
+  });
+
   it('uses a single space in the old-object decode error', async () => {
     const h = harness({ namespaces: restrictedNs });
     const response = await h.admission.admit(
@@ -381,6 +397,17 @@ describe('pod-controller flow (§5.5)', () => {
     assert.deepEqual(strip(response), {
       allowed: true,
       auditAnnotations: { error: 'failed to extract pod template: unexpected object type: /v1, Kind=ConfigMap' },
+    });
+  });
+
+  it('names the kind of an object without apiVersion as the object spells it (the default is not written into it)', async () => {
+    const h = harness({ namespaces: warnNs });
+    const object = controllerObject('configmaps', null);
+    delete object['apiVersion'];
+    const response = await h.admission.admit(request('configmaps', { object }));
+    assert.deepEqual(strip(response), {
+      allowed: true,
+      auditAnnotations: { error: 'failed to extract pod template: unexpected object type: /, Kind=ConfigMap' },
     });
   });
 

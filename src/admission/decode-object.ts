@@ -82,6 +82,12 @@ export function decodeAdmissionObject(raw: RawJson | undefined, defaultKind: Gro
     version = defaultKind.version;
   }
   const gvk: GroupVersionKind = { group, version, kind };
+  // What Go's decoded object then reports as its kind: its own TypeMeta, where a field left to the default stays empty.
+  const typeMeta: GroupVersionKind = {
+    group: gv.group,
+    version: gv.version,
+    kind: typeof kindRaw === 'string' ? kindRaw : '',
+  };
   if (kind === '') return { ok: false, error: `Object 'Kind' is missing in '${raw.text}'` };
   if (version === '') return { ok: false, error: `Object 'apiVersion' is missing in '${raw.text}'` };
   const gvText = group === '' ? version : `${group}/${version}`;
@@ -91,7 +97,7 @@ export function decodeAdmissionObject(raw: RawJson | undefined, defaultKind: Gro
       error: `no kind ${goQuote(kind)} is registered for version ${goQuote(gvText)} in scheme ${goQuote(SCHEME_NAME)}`,
     };
   }
-  return decodeKnown(value, raw.text, gvk);
+  return decodeKnown(value, raw.text, gvk, typeMeta);
 }
 
 function jsonTypeName(value: unknown): string {
@@ -105,6 +111,7 @@ function decodeKnown(
   value: Readonly<Record<string, unknown>>,
   text: string,
   gvk: GroupVersionKind,
+  typeMeta: GroupVersionKind,
 ): ObjectDecodeResult {
   // Upstream decodes into the full Go type first: any wrongly typed field fails, with encoding/json's text.
   const root = goRootType(gvk.group, gvk.version, gvk.kind);
@@ -116,27 +123,30 @@ function decodeKnown(
     const decoded = decodePod(value);
     const issue = decoded.issues[0];
     if (issue !== undefined) return { ok: false, error: issueText(issue) };
-    return { ok: true, object: { type: 'Pod', gvk, metadata: decoded.value.metadata, spec: decoded.value.spec } };
+    return {
+      ok: true,
+      object: { type: 'Pod', gvk: typeMeta, metadata: decoded.value.metadata, spec: decoded.value.spec },
+    };
   }
   if (gvk.group === '' && gvk.kind === 'Namespace') {
     const decoded = decodeObjectMeta(value['metadata']);
     const issue = decoded.issues[0];
     if (issue !== undefined) return { ok: false, error: issueText(issue) };
-    return { ok: true, object: { type: 'Namespace', gvk, metadata: decoded.value } };
+    return { ok: true, object: { type: 'Namespace', gvk: typeMeta, metadata: decoded.value } };
   }
   const template = TEMPLATE_PATHS.get(`${gvk.group}/${gvk.kind}`);
-  if (template === undefined) return { ok: true, object: { type: 'Other', gvk } };
+  if (template === undefined) return { ok: true, object: { type: 'Other', gvk: typeMeta } };
   // The schema check guarantees every step is an object, null or absent.
   let current: unknown = value;
   for (const step of template.steps) current = isObject(current) ? current[step] : undefined;
   // Only a ReplicationController's template is a pointer: absent or null means "no template".
   if (template.optional && (current === undefined || current === null)) {
-    return { ok: true, object: { type: 'Template', gvk, template: null } };
+    return { ok: true, object: { type: 'Template', gvk: typeMeta, template: null } };
   }
   const decoded = decodePod(current ?? {}, { path: template.steps.join('.') });
   const issue = decoded.issues[0];
   if (issue !== undefined) return { ok: false, error: issueText(issue) };
-  return { ok: true, object: { type: 'Template', gvk, template: decoded.value } };
+  return { ok: true, object: { type: 'Template', gvk: typeMeta, template: decoded.value } };
 }
 
 /** A `src/k8s` decode issue the Go type check did not catch (a decoder divergence): reported with its path. */

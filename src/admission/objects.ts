@@ -1,5 +1,5 @@
 /**
- * What admission needs from a request's embedded object: its resolved GVK and, per type, the namespace metadata, the
+ * What admission needs from a request's embedded object: its own GVK and, per type, the namespace metadata, the
  * pod, or the pod template. Decoding itself is pluggable (`ObjectDecoder`) so it can follow the `src/k8s` decoders.
  */
 import type { GroupVersionKind, RawJson } from '../k8s/admission-review.ts';
@@ -12,7 +12,11 @@ export const ObjectTypes = {
   other: 'Other',
 } as const;
 
-/** A decoded request object, reduced to what Pod Security reads. */
+/**
+ * A decoded request object, reduced to what Pod Security reads. `gvk` is the object's own apiVersion and kind, as Go's
+ * decoded object reports them: a field the object left out (filled from the request's kind to pick the type) stays
+ * empty, so an error about an unexpected type says `/, Kind=ConfigMap` as upstream's does.
+ */
 export type AdmissionObject =
   | { readonly type: 'Pod'; readonly gvk: GroupVersionKind; readonly metadata: ObjectMeta; readonly spec: PodSpec }
   | { readonly type: 'Namespace'; readonly gvk: GroupVersionKind; readonly metadata: ObjectMeta }

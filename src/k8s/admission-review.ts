@@ -155,10 +155,26 @@ export const WEBHOOK_SCHEME_KINDS: ReadonlyMap<string, ReadonlySet<string>> = ne
   ['admission.k8s.io/__internal', new Set(['WatchEvent'])],
 ]);
 
+/**
+ * {@link WEBHOOK_SCHEME_KINDS} keyed by group, then version: asked for every review and every object, so the lookup
+ * builds no `group/version` string (a fresh string would be hashed on every call).
+ */
+const SCHEME_BY_GROUP: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>> = (() => {
+  const byGroup = new Map<string, Map<string, ReadonlySet<string>>>();
+  for (const [groupVersion, kinds] of WEBHOOK_SCHEME_KINDS) {
+    const slash = groupVersion.indexOf('/');
+    const group = slash < 0 ? '' : groupVersion.slice(0, slash);
+    const version = slash < 0 ? groupVersion : groupVersion.slice(slash + 1);
+    const versions = byGroup.get(group) ?? new Map<string, ReadonlySet<string>>();
+    versions.set(version, kinds);
+    byGroup.set(group, versions);
+  }
+  return byGroup;
+})();
+
 /** Whether `group/version, Kind=kind` is registered in the webhook's scheme. */
 export function isWebhookSchemeKind(gvk: GroupVersionKind): boolean {
-  const gv = gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`;
-  return WEBHOOK_SCHEME_KINDS.get(gv)?.has(gvk.kind) ?? false;
+  return SCHEME_BY_GROUP.get(gvk.group)?.get(gvk.version)?.has(gvk.kind) ?? false;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
