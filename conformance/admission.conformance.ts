@@ -4,8 +4,9 @@
  * configuration, the namespaces the lookup serves and the pods the lister returns. We compare the HTTP status, the
  * exact response bytes (the echoed request included) and every metric increment. Any difference fails the run.
  *
- * Generated: every pod-template kind and other kinds (with their own apiVersion, with it left to the request's kind, and
- * with a request kind whose version spells `group/v1`), pods (CREATE/UPDATE, significant or not, subresources),
+ * Generated: every pod-template kind and other kinds, pods (CREATE/UPDATE, significant or not, subresources), each
+ * with its own apiVersion and kind or with either or both left to the request's kind (also one whose version spells
+ * `group/v1`),
  * namespaces (label validation, tightening over sets of existing pods, exempt-namespace warnings), valid and invalid
  * labels, username/namespace/runtimeClass exemptions, lookup and list failures, several configurations, plus a few
  * deterministic cases (the 3000-pod cap).
@@ -275,6 +276,34 @@ interface Shape {
   readonly podListError?: string;
 }
 
+/**
+ * How a request object's type is known: its own apiVersion and kind; one or both left to the request's kind; or a
+ * request kind whose version spells `group/v1` with an empty group (Go's scheme is keyed by the struct: unregistered).
+ */
+type TypeMetaStyle = 'own' | 'noApiVersion' | 'noKind' | 'neither' | 'aliased';
+const typeMetaStyle: fc.Arbitrary<TypeMetaStyle> = fc.oneof(
+  { arbitrary: fc.constant('own' as const), weight: 24 },
+  {
+    arbitrary: fc.constantFrom('noApiVersion' as const, 'noKind' as const, 'neither' as const, 'aliased' as const),
+    weight: 3,
+  },
+);
+
+/** The object and the request kind for a style; `group` and `kind` are the object's real type. */
+function withTypeMeta(
+  object: JsonObject,
+  style: TypeMetaStyle,
+  group: string,
+  kind: string,
+): { object: JsonObject; requestKind: JsonObject } {
+  const apiVersion = group === '' ? 'v1' : `${group}/v1`;
+  const requestKind = style === 'aliased' ? { group: '', version: apiVersion, kind } : { group, version: 'v1', kind };
+  const out: Record<string, JsonObject[string]> = { ...object };
+  if (style === 'noApiVersion' || style === 'aliased' || style === 'neither') delete out['apiVersion'];
+  if (style === 'noKind' || style === 'neither') delete out['kind'];
+  return { object: out, requestKind };
+}
+
 const podRequest: fc.Arbitrary<Shape> = fc
   .record({
     ns: namespaceName,
@@ -297,9 +326,11 @@ const podRequest: fc.Arbitrary<Shape> = fc
     ),
     missingNs: fc.oneof({ arbitrary: fc.constant(false), weight: 15 }, { arbitrary: fc.constant(true), weight: 1 }),
     nullObject: fc.oneof({ arbitrary: fc.constant(false), weight: 30 }, { arbitrary: fc.constant(true), weight: 1 }),
+    typeMeta: typeMetaStyle,
   })
-  .map(({ ns, labels, user, op, sub, pod: p, change, bad, lookupError, missingNs, nullObject }) => {
-    const object = bad === null ? p : bad(p);
+  .map(({ ns, labels, user, op, sub, pod: p, change, bad, lookupError, missingNs, nullObject, typeMeta }) => {
+    const typed = withTypeMeta(bad === null ? p : bad(p), typeMeta, '', 'Pod');
+    const object = typed.object;
     let old: JsonObject | undefined;
     if (op === 'UPDATE') {
       const spec = { ...(p['spec'] as JsonObject) };
@@ -316,7 +347,7 @@ const podRequest: fc.Arbitrary<Shape> = fc
     }
     const request: JsonObject = {
       uid: `uid-${ns}`,
-      kind: { group: '', version: 'v1', kind: 'Pod' },
+      kind: typed.requestKind,
       resource: { group: '', version: 'v1', resource: 'pods' },
       ...(sub === '' ? {} : { subResource: sub, requestSubResource: sub }),
       name: (p['metadata'] as JsonObject)['name'] ?? '',
@@ -362,30 +393,23 @@ const controllerRequest: fc.Arbitrary<Shape> = fc
       { arbitrary: fc.constant(undefined), weight: 15 },
       { arbitrary: fc.constant('connection refused'), weight: 1 },
     ),
-    // How the object's type is known: its own apiVersion; the request's kind (apiVersion left out); or a request kind
-    // whose version spells `group/v1` with an empty group (Go's scheme is keyed by the struct: not registered).
-    typeMeta: fc.oneof(
-      { arbitrary: fc.constant('own' as const), weight: 12 },
-      { arbitrary: fc.constantFrom('defaulted' as const, 'aliased' as const), weight: 2 },
-    ),
+    typeMeta: typeMetaStyle,
   })
   .map(({ ns, labels, user, op, sub, controller, pod: p, bad, nullTemplate, lookupError, typeMeta }) => {
     const t = template(bad === null ? p : bad(p));
     const body =
       nullTemplate && controller.kind === 'ReplicationController' ? { spec: { replicas: 1 } } : controller.wrap(t);
     const apiVersion = controller.group === '' ? 'v1' : `${controller.group}/v1`;
-    const object = {
-      ...(typeMeta === 'own' ? { apiVersion } : {}),
-      kind: controller.kind,
-      metadata: { name: 'ctrl', namespace: ns },
-      ...body,
-    };
+    const typed = withTypeMeta(
+      { apiVersion, kind: controller.kind, metadata: { name: 'ctrl', namespace: ns }, ...body },
+      typeMeta,
+      controller.group,
+      controller.kind,
+    );
+    const object = typed.object;
     const request: JsonObject = {
       uid: 'uid-ctrl',
-      kind:
-        typeMeta === 'aliased'
-          ? { group: '', version: apiVersion, kind: controller.kind }
-          : { group: controller.group, version: 'v1', kind: controller.kind },
+      kind: typed.requestKind,
       resource: { group: controller.group, version: 'v1', resource: controller.resource },
       ...(sub === '' ? {} : { subResource: sub, requestSubResource: sub }),
       name: 'ctrl',
