@@ -5,8 +5,8 @@
  * exact response bytes (the echoed request included) and every metric increment. Any difference fails the run.
  *
  * Generated: every pod-template kind and other kinds, pods (CREATE/UPDATE, significant or not, subresources), each
- * with its own apiVersion and kind or with either or both left to the request's kind (also one whose version spells
- * `group/v1`),
+ * object with its own apiVersion and kind or with either or both left to the request's kind (also one whose version
+ * spells `group/v1`),
  * namespaces (label validation, tightening over sets of existing pods, exempt-namespace warnings), valid and invalid
  * labels, username/namespace/runtimeClass exemptions, lookup and list failures, several configurations, plus a few
  * deterministic cases (the 3000-pod cap).
@@ -339,11 +339,19 @@ const podRequest: fc.Arbitrary<Shape> = fc
         spec['containers'] = [{ ...containers[0], image: 'old:1' }, ...containers.slice(1)];
       else if (change === 'count') spec['containers'] = [...containers, { name: 'extra', image: 'x' }];
       else if (change === 'ephemeral') spec['ephemeralContainers'] = [];
-      old = {
-        ...p,
-        metadata: { ...(p['metadata'] as JsonObject), labels: change === 'labels' ? { other: 'x' } : { app: 'demo' } },
-        spec,
-      };
+      old = withTypeMeta(
+        {
+          ...p,
+          metadata: {
+            ...(p['metadata'] as JsonObject),
+            labels: change === 'labels' ? { other: 'x' } : { app: 'demo' },
+          },
+          spec,
+        },
+        typeMeta,
+        '',
+        'Pod',
+      ).object;
     }
     const request: JsonObject = {
       uid: `uid-${ns}`,
@@ -461,13 +469,20 @@ const namespaceRequest: fc.Arbitrary<Shape> = fc
       { arbitrary: fc.constant(undefined), weight: 15 },
       { arbitrary: fc.constant('the server is unavailable'), weight: 1 },
     ),
+    typeMeta: typeMetaStyle,
   })
-  .map(({ ns, oldLabels, newLabels, op, sub, pods, sameLabels, badLabel, podListError }) => {
+  .map(({ ns, oldLabels, newLabels, op, sub, pods, sameLabels, badLabel, podListError, typeMeta }) => {
     const labels: JsonObject = sameLabels ? oldLabels : badLabel ? { ...newLabels, team: 7 } : newLabels;
-    const object = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } };
+    const typed = withTypeMeta(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } },
+      typeMeta,
+      '',
+      'Namespace',
+    );
+    const object = typed.object;
     const request: JsonObject = {
       uid: 'uid-ns',
-      kind: { group: '', version: 'v1', kind: 'Namespace' },
+      kind: typed.requestKind,
       resource: { group: '', version: 'v1', resource: 'namespaces' },
       ...(sub === '' ? {} : { subResource: sub, requestSubResource: sub }),
       name: ns,
@@ -476,7 +491,14 @@ const namespaceRequest: fc.Arbitrary<Shape> = fc
       userInfo: { username: 'admin' },
       object,
       ...(op === 'UPDATE'
-        ? { oldObject: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: oldLabels } } }
+        ? {
+            oldObject: withTypeMeta(
+              { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: oldLabels } },
+              typeMeta,
+              '',
+              'Namespace',
+            ).object,
+          }
         : {}),
     };
     return { request, namespaces: [], pods, ...(podListError === undefined ? {} : { podListError }) };
