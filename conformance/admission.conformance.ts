@@ -4,12 +4,12 @@
  * configuration, the namespaces the lookup serves and the pods the lister returns. We compare the HTTP status, the
  * exact response bytes (the echoed request included) and every metric increment. Any difference fails the run.
  *
- * Generated: every pod-template kind and other kinds, pods (CREATE/UPDATE, significant or not, subresources), each
- * object with its own apiVersion and kind or with either or both left to the request's kind (also one whose version
- * spells `group/v1`),
- * namespaces (label validation, tightening over sets of existing pods, exempt-namespace warnings), valid and invalid
- * labels, username/namespace/runtimeClass exemptions, lookup and list failures, several configurations, plus a few
- * deterministic cases (the 3000-pod cap).
+ * Generated: every pod-template kind and other kinds, pods (CREATE/UPDATE, significant or not, subresources),
+ * namespaces (label validation, tightening over sets of existing pods, exempt-namespace warnings), each object with
+ * its own apiVersion and kind or with either or both left to the request's kind (also one whose version spells
+ * `group/v1`), valid and invalid labels, username/namespace/runtimeClass exemptions, lookup and list failures, several
+ * configurations, one review in nine damaged around the object (ENVELOPE_MUTATIONS), plus a few deterministic cases
+ * (the 3000-pod cap).
  *
  * Usage: node --import tsx conformance/admission.conformance.ts [--cases N] [--seed S]
  */
@@ -504,8 +504,49 @@ const namespaceRequest: fc.Arbitrary<Shape> = fc
     return { request, namespaces: [], pods, ...(podListError === undefined ? {} : { podListError }) };
   });
 
-/** Bodies as text: mostly plain JSON, sometimes pretty-printed (whitespace inside the echoed object) or odd. */
-const caseArb: fc.Arbitrary<{ shape: Shape; configIndex: number; style: number }> = fc.record({
+const V1 = { kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1' };
+
+/**
+ * Damage to the review around the object, as a hostile or broken client might send it: wrongly typed request fields,
+ * a missing, null or misspelt request, a response already present, unknown fields, a repeated key. Each returns the
+ * whole body text. Repeated keys are left out: Go decodes a repeated member into what the first one filled (and a
+ * later `null` into a string keeps the earlier value), JSON.parse keeps the last; the API server never sends them
+ * (docs/webhook.md, "Endpoints and HTTP behaviour").
+ */
+const ENVELOPE_MUTATIONS: readonly ((r: JsonObject) => string)[] = [
+  (r) => JSON.stringify({ ...V1, request: { ...r, uid: 123 } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, kind: 'Pod' } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, kind: { ...(r['kind'] as JsonObject), group: 1 } } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, resource: [] } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, operation: 5 } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, userInfo: { username: 5 } } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, userInfo: { username: 'u', groups: 'a' } } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, userInfo: { username: 'u', extra: { a: 'b' } } } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, userInfo: { username: 'u', extra: { a: [1] } } } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, dryRun: 'true' } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, name: 1 } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, namespace: null } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, subResource: 7 } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, requestKind: 'x' } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, object: 'x' } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, object: 5 } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, object: [] } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, options: 'x' } }),
+  (r) => JSON.stringify({ ...V1, request: { ...r, UID: 'other', Name: 'other' } }),
+  () => JSON.stringify({ ...V1, request: null }),
+  () => JSON.stringify({ ...V1, request: [] }),
+  (r) => JSON.stringify({ ...V1, Request: r }),
+  (r) => JSON.stringify({ ...V1, foo: 1, request: r }),
+  (r) => JSON.stringify({ ...V1, request: r, response: { uid: 5 } }),
+  (r) => JSON.stringify({ ...V1, request: r, response: { uid: 'x', allowed: 'yes' } }),
+  (r) => JSON.stringify({ ...V1, request: r, response: { uid: 'x', allowed: false, warnings: ['w'] } }),
+  (r) => JSON.stringify({ kind: 'AdmissionReview', apiVersion: 5, request: r }),
+  (r) => JSON.stringify({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v2', request: r }),
+  (r) => JSON.stringify({ kind: 'Pod', apiVersion: 'v1', request: r }),
+];
+
+/** Bodies as text: mostly plain JSON, sometimes pretty-printed (whitespace inside the echoed object), odd or damaged. */
+const caseArb: fc.Arbitrary<{ shape: Shape; configIndex: number; style: number; envelope: number | null }> = fc.record({
   shape: fc.oneof(
     { arbitrary: podRequest, weight: 5 },
     { arbitrary: controllerRequest, weight: 4 },
@@ -513,6 +554,11 @@ const caseArb: fc.Arbitrary<{ shape: Shape; configIndex: number; style: number }
   ),
   configIndex: fc.integer({ min: 0, max: CONFIGS.length - 1 }),
   style: fc.integer({ min: 0, max: 9 }),
+  // One review in nine is damaged.
+  envelope: fc.oneof(
+    { arbitrary: fc.constant(null), weight: 8 },
+    { arbitrary: fc.integer({ min: 0, max: ENVELOPE_MUTATIONS.length - 1 }), weight: 1 },
+  ),
 });
 
 function renderBody(request: JsonObject, style: number): string {
@@ -663,7 +709,10 @@ function deterministicCases(): { shape: Shape; configIndex: number; style: numbe
   ];
 }
 
-function toCase(id: number, g: { shape: Shape; configIndex: number; style: number }): AdmissionCase {
+function toCase(
+  id: number,
+  g: { shape: Shape; configIndex: number; style: number; envelope?: number | null },
+): AdmissionCase {
   const config = CONFIGS[g.configIndex]!;
   return {
     id,
@@ -673,7 +722,10 @@ function toCase(id: number, g: { shape: Shape; configIndex: number; style: numbe
     pods: g.shape.pods,
     ...(g.shape.namespaceError === undefined ? {} : { namespaceError: g.shape.namespaceError }),
     ...(g.shape.podListError === undefined ? {} : { podListError: g.shape.podListError }),
-    body: renderBody(g.shape.request, g.style),
+    body:
+      g.envelope === undefined || g.envelope === null
+        ? renderBody(g.shape.request, g.style)
+        : ENVELOPE_MUTATIONS[g.envelope]!(g.shape.request),
   };
 }
 
