@@ -10,7 +10,8 @@
  * Reports req/s, p50/p99/p99.9 latency and server RSS, checks that all answer every request identically (byte for
  * byte), then runs a soak on psa (0 errors, RSS sampled). Standalone: `node --import tsx bench/webhook.bench.ts`.
  * psa runs on the Node.js that runs the bench unless `PSA_NODE` names another binary (the image ships Node 24);
- * `PSA_MAIN` runs a prebuilt dist/main.js and `PSA_AB='label=dist/main.js,...'` adds more builds to the same rounds.
+ * `PSA_MAIN` runs a prebuilt dist/main.js and `PSA_AB='label=dist/main.js [node flags],...'` adds more builds (or
+ * Node flags) to the same rounds.
  * Results also go to `$BENCH_OUT/webhook.json`.
  */
 import { execFile, execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
@@ -512,15 +513,30 @@ async function main(): Promise<void> {
         await waitReady(port, pki.caCert, child, name);
         targets.push({ name, port, process: child });
       }
-      // PSA_AB='label=dist/main.js,...': more psa builds in the same interleaved rounds, for A/B comparisons on a
-      // machine too noisy for runs minutes apart to be compared.
-      for (const entry of (process.env['PSA_AB'] ?? '').split(',').filter((item) => item !== '')) {
-        const [label, path] = entry.includes('=') ? entry.split('=', 2) : [basename(dirname(entry)), entry];
-        const name = `psa ${label!}`;
+      // PSA_AB='label=dist/main.js [node flags],...': more psa builds (or the same build with other Node flags) in the
+      // same interleaved rounds, for A/B comparisons on a machine too noisy for runs minutes apart to be compared.
+      for (const entry of (process.env['PSA_AB'] ?? '').split(',').filter((item) => item.trim() !== '')) {
+        const eq = entry.indexOf('=');
+        const [path, ...flags] = entry
+          .slice(eq + 1)
+          .split(' ')
+          .filter((word) => word !== '');
+        const label = eq < 0 ? basename(dirname(path!)) : entry.slice(0, eq);
+        const name = `psa ${label}`;
         const port = await freePort();
         const child = spawnServer(
           serverNode(),
-          [...serverNodeFlags(), path!, 'serve', ...common, '--secure-port', String(port), '--log-level', 'warn'],
+          [
+            ...serverNodeFlags(),
+            ...flags,
+            path!,
+            'serve',
+            ...common,
+            '--secure-port',
+            String(port),
+            '--log-level',
+            'warn',
+          ],
           { stdio: ['ignore', 'ignore', 'inherit'], cwd: work },
         );
         children.push(child);
