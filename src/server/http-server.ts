@@ -12,6 +12,14 @@ import type { ReviewHandler, ReviewOutcome } from './review.ts';
 /** Upstream's request body limit: a body that reaches 3 MiB is refused with 413. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
+/**
+ * How long an idle keep-alive connection stays open. Longer than the API server's webhook client keeps idle
+ * connections (Go's 90 s), so the client is the one that closes them: a server closing first races the client's next
+ * review on that connection, and a POST lost that way fails the call (with `failurePolicy: Fail`, the pod).
+ * Upstream's server uses 90 s.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 120_000;
+
 const SERVER_CIPHERS = [
   'TLS_AES_128_GCM_SHA256',
   'TLS_CHACHA20_POLY1305_SHA256',
@@ -213,7 +221,7 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
     handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
     headersTimeout: options.headersTimeoutMs ?? 10_000,
     requestTimeout: (options.headersTimeoutMs ?? 10_000) + bodyTimeoutMs + options.requestTimeoutMs,
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS,
     // How often header and request timeouts are enforced (Node's default, 30 s, would let slow clients linger).
     connectionsCheckingInterval: Math.min(1000, Math.ceil((options.headersTimeoutMs ?? 10_000) / 2)),
     maxHeaderSize: 16 * 1024,

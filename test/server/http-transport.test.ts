@@ -6,6 +6,7 @@ import { connect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import {
   createWebhookHttpServer,
+  KEEP_ALIVE_TIMEOUT_MS,
   MAX_BODY_BYTES,
   type HttpServerOptions,
   type WebhookHttpServer,
@@ -330,6 +331,24 @@ describe('slow clients', () => {
       socket.on('close', () => resolve(data));
       socket.on('error', () => undefined);
     });
+
+  it('idle keep-alive connections outlive the API server client (90 s), so the client closes them first', () =>
+    withServer({}, (_port, server) => {
+      assert.equal(server.server.keepAliveTimeout, KEEP_ALIVE_TIMEOUT_MS);
+      assert.ok(KEEP_ALIVE_TIMEOUT_MS > 90_000);
+      return Promise.resolve();
+    }));
+
+  it('an idle keep-alive connection is closed after the keep-alive timeout', () =>
+    withServer({ keepAliveTimeoutMs: 300 }, async (port) => {
+      const socket = await rawTls(port);
+      const done = closed(socket);
+      const started = Date.now();
+      socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+      const data = await done;
+      assert.match(data, /^HTTP\/1\.1 200 /);
+      assert.ok(Date.now() - started < 5000, 'closed by the server, not by the test timeout');
+    }));
 
   it('a client that never finishes its headers is disconnected', () =>
     withServer({ headersTimeoutMs: 400 }, async (port) => {
