@@ -211,7 +211,11 @@ function spawnServer(command: string, args: readonly string[], options: SpawnOpt
 function pinBenchProcess(): void {
   const cores = availableParallelism();
   if (cores < 2) throw new Error('webhook bench: --pin needs at least two cores');
-  execFileSync('taskset', ['-a', '-p', '-c', `1-${String(cores - 1)}`, String(process.pid)], { stdio: 'ignore' });
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', `1-${String(cores - 1)}`, String(process.pid)], { stdio: 'ignore' });
+  } catch (error) {
+    throw new Error(`webhook bench: --pin needs taskset (util-linux): ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** Extra Node flags for the psa server process, e.g. `PSA_SERVER_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof'`. */
