@@ -156,8 +156,9 @@ export const WEBHOOK_SCHEME_KINDS: ReadonlyMap<string, ReadonlySet<string>> = ne
 ]);
 
 /**
- * {@link WEBHOOK_SCHEME_KINDS} keyed by group, then version: asked for every review and every object, so the lookup
- * builds no `group/version` string (a fresh string would be hashed on every call).
+ * {@link WEBHOOK_SCHEME_KINDS} keyed by group, then version, as Go's scheme is keyed by the GroupVersionKind struct: an
+ * empty group with the version `apps/v1` (a request kind can say that) is not apps/v1. Asked for every review and
+ * every object, the lookup also builds no string.
  */
 const SCHEME_BY_GROUP: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>> = (() => {
   const byGroup = new Map<string, Map<string, ReadonlySet<string>>>();
