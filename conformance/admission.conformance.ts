@@ -7,9 +7,10 @@
  * Generated: every pod-template kind and other kinds, pods (CREATE/UPDATE, significant or not, subresources),
  * namespaces (label validation, tightening over sets of existing pods, exempt-namespace warnings), each object with
  * its own apiVersion and kind or with either or both left to the request's kind (also one whose version spells
- * `group/v1`), valid and invalid labels, username/namespace/runtimeClass exemptions, lookup and list failures, several
- * configurations, one review in nine damaged around the object (ENVELOPE_MUTATIONS), plus a few deterministic cases
- * (the 3000-pod cap).
+ * `group/v1`), requests bent in one field the API server would not send (the kind's version, one subresource field
+ * only, the resource's group, the object's namespace, the namespace's name), valid and invalid labels,
+ * username/namespace/runtimeClass exemptions, lookup and list failures, several configurations, one review in nine
+ * damaged around the object (ENVELOPE_MUTATIONS), plus a few deterministic cases (the 3000-pod cap).
  *
  * Usage: node --import tsx conformance/admission.conformance.ts [--cases N] [--seed S]
  */
@@ -327,9 +328,26 @@ const podRequest: fc.Arbitrary<Shape> = fc
     missingNs: fc.oneof({ arbitrary: fc.constant(false), weight: 15 }, { arbitrary: fc.constant(true), weight: 1 }),
     nullObject: fc.oneof({ arbitrary: fc.constant(false), weight: 30 }, { arbitrary: fc.constant(true), weight: 1 }),
     typeMeta: typeMetaStyle,
+    // Requests the API server would not send as such, each bending one field: the request kind's version, only one
+    // of the two subresource fields, the object's own namespace, the resource's group.
+    quirk: fc.oneof(
+      { arbitrary: fc.constant('none' as const), weight: 20 },
+      {
+        arbitrary: fc.constantFrom(
+          'kindV2' as const,
+          'requestSubOnly' as const,
+          'subOnly' as const,
+          'otherNamespace' as const,
+          'resourceGroup' as const,
+        ),
+        weight: 3,
+      },
+    ),
   })
-  .map(({ ns, labels, user, op, sub, pod: p, change, bad, lookupError, missingNs, nullObject, typeMeta }) => {
-    const typed = withTypeMeta(bad === null ? p : bad(p), typeMeta, '', 'Pod');
+  .map(({ ns, labels, user, op, sub, pod: p, change, bad, lookupError, missingNs, nullObject, typeMeta, quirk }) => {
+    const bent =
+      quirk === 'otherNamespace' ? { ...p, metadata: { ...(p['metadata'] as JsonObject), namespace: 'elsewhere' } } : p;
+    const typed = withTypeMeta(bad === null ? bent : bad(bent), typeMeta, '', 'Pod');
     const object = typed.object;
     let old: JsonObject | undefined;
     if (op === 'UPDATE') {
@@ -353,11 +371,19 @@ const podRequest: fc.Arbitrary<Shape> = fc
         'Pod',
       ).object;
     }
+    const subresources =
+      sub === ''
+        ? {}
+        : quirk === 'requestSubOnly'
+          ? { requestSubResource: sub }
+          : quirk === 'subOnly'
+            ? { subResource: sub }
+            : { subResource: sub, requestSubResource: sub };
     const request: JsonObject = {
       uid: `uid-${ns}`,
-      kind: typed.requestKind,
-      resource: { group: '', version: 'v1', resource: 'pods' },
-      ...(sub === '' ? {} : { subResource: sub, requestSubResource: sub }),
+      kind: quirk === 'kindV2' ? { ...typed.requestKind, version: 'v2' } : typed.requestKind,
+      resource: { group: quirk === 'resourceGroup' ? 'example.com' : '', version: 'v1', resource: 'pods' },
+      ...subresources,
       name: (p['metadata'] as JsonObject)['name'] ?? '',
       namespace: ns,
       operation: op,
@@ -402,8 +428,13 @@ const controllerRequest: fc.Arbitrary<Shape> = fc
       { arbitrary: fc.constant('connection refused'), weight: 1 },
     ),
     typeMeta: typeMetaStyle,
+    // As for pods: the request kind's version, or the resource's group, bent.
+    quirk: fc.oneof(
+      { arbitrary: fc.constant('none' as const), weight: 20 },
+      { arbitrary: fc.constantFrom('kindV2' as const, 'resourceGroup' as const), weight: 2 },
+    ),
   })
-  .map(({ ns, labels, user, op, sub, controller, pod: p, bad, nullTemplate, lookupError, typeMeta }) => {
+  .map(({ ns, labels, user, op, sub, controller, pod: p, bad, nullTemplate, lookupError, typeMeta, quirk }) => {
     const t = template(bad === null ? p : bad(p));
     const body =
       nullTemplate && controller.kind === 'ReplicationController' ? { spec: { replicas: 1 } } : controller.wrap(t);
@@ -417,8 +448,12 @@ const controllerRequest: fc.Arbitrary<Shape> = fc
     const object = typed.object;
     const request: JsonObject = {
       uid: 'uid-ctrl',
-      kind: typed.requestKind,
-      resource: { group: controller.group, version: 'v1', resource: controller.resource },
+      kind: quirk === 'kindV2' ? { ...typed.requestKind, version: 'v2' } : typed.requestKind,
+      resource: {
+        group: quirk === 'resourceGroup' ? `${controller.group}x` : controller.group,
+        version: 'v1',
+        resource: controller.resource,
+      },
       ...(sub === '' ? {} : { subResource: sub, requestSubResource: sub }),
       name: 'ctrl',
       namespace: ns,
@@ -470,8 +505,13 @@ const namespaceRequest: fc.Arbitrary<Shape> = fc
       { arbitrary: fc.constant('the server is unavailable'), weight: 1 },
     ),
     typeMeta: typeMetaStyle,
+    // The request's name or namespace not the object's, as the API server would not send them.
+    quirk: fc.oneof(
+      { arbitrary: fc.constant('none' as const), weight: 20 },
+      { arbitrary: fc.constantFrom('otherName' as const, 'noNamespace' as const), weight: 2 },
+    ),
   })
-  .map(({ ns, oldLabels, newLabels, op, sub, pods, sameLabels, badLabel, podListError, typeMeta }) => {
+  .map(({ ns, oldLabels, newLabels, op, sub, pods, sameLabels, badLabel, podListError, typeMeta, quirk }) => {
     const labels: JsonObject = sameLabels ? oldLabels : badLabel ? { ...newLabels, team: 7 } : newLabels;
     const typed = withTypeMeta(
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } },
@@ -485,8 +525,8 @@ const namespaceRequest: fc.Arbitrary<Shape> = fc
       kind: typed.requestKind,
       resource: { group: '', version: 'v1', resource: 'namespaces' },
       ...(sub === '' ? {} : { subResource: sub, requestSubResource: sub }),
-      name: ns,
-      namespace: ns,
+      name: quirk === 'otherName' ? 'other-ns' : ns,
+      namespace: quirk === 'noNamespace' ? '' : ns,
       operation: op,
       userInfo: { username: 'admin' },
       object,
