@@ -3,7 +3,7 @@ import type { Namespace } from '../k8s/namespace.ts';
 import type { ListedPod } from '../admission/types.ts';
 import { formatIssue } from '../api/issue.ts';
 import { decodeNamespace } from '../k8s/workloads.ts';
-import { namespaceNotFound, type ClusterSource } from './namespace-source.ts';
+import { emptyNamespaceName, namespaceNotFound, type ClusterSource } from './namespace-source.ts';
 import { watchFiles } from './file-watch.ts';
 import type { Logger } from './logger.ts';
 
@@ -118,7 +118,9 @@ export function createFileClusterSource(options: {
     },
     getNamespace(name) {
       const found = namespaces?.get(name);
-      return found === undefined ? Promise.reject(namespaceNotFound(name)) : Promise.resolve(found);
+      if (found !== undefined) return Promise.resolve(found);
+      // As the API would answer a live GET after a cache miss.
+      return Promise.reject(name === '' ? emptyNamespaceName() : namespaceNotFound(name));
     },
     listPods(): Promise<readonly ListedPod[]> {
       return Promise.resolve([]);

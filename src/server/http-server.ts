@@ -372,10 +372,13 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
         sendHealth(
           res,
           'readyz',
-          [
-            ['informer-sync', options.isReady()],
-            ['shutdown', !draining && !notReady],
-          ],
+          // Upstream's only check is informer-sync; psa's shutdown check is listed only while it fails.
+          draining || notReady
+            ? [
+                ['informer-sync', options.isReady()],
+                ['shutdown', false],
+              ]
+            : [['informer-sync', options.isReady()]],
           verbose,
         );
         return;

@@ -15,6 +15,7 @@ import type { Namespace } from '../k8s/namespace.ts';
 import { createRawLister, type RawLister } from './kube-list.ts';
 import type { Logger } from './logger.ts';
 import {
+  emptyNamespaceName,
   NamespaceLookupError,
   namespaceNotFound,
   toNamespace,
@@ -223,6 +224,7 @@ export function createKubeClusterSource(
     async getNamespace(name, signal): Promise<Namespace> {
       const cached = fromCache(name);
       if (cached !== undefined) return cached;
+      if (name === '') throw emptyNamespaceName();
       try {
         await bucket.acquire(signal);
         const live = await withSignal(api.readNamespace({ name }), signal);

@@ -15,6 +15,14 @@ export class NamespaceLookupError extends Error {
   override readonly name = 'NamespaceLookupError';
 }
 
+/**
+ * client-go refuses a GET without a name before sending it; upstream's lookup of the namespace `""` (a review without
+ * one) fails with this text.
+ */
+export function emptyNamespaceName(): NamespaceLookupError {
+  return new NamespaceLookupError('resource name may not be empty');
+}
+
 /** Go's NotFound text for a namespace: `namespaces "<name>" not found`. */
 export function namespaceNotFound(name: string): NamespaceLookupError {
   return new NamespaceLookupError(`namespaces "${name}" not found`);

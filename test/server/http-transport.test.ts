@@ -192,13 +192,24 @@ describe('health, readiness and metrics', () => {
     await withServer({ isReady: () => ready }, async (port) => {
       const before = await send(port, { ca: pki.caCert, method: 'GET', path: '/readyz' });
       assert.equal(before.status, 500);
-      assert.equal(before.body, '[-]informer-sync failed: reason withheld\n[+]shutdown ok\nreadyz check failed\n');
+      // Upstream's text exactly: psa's own shutdown check is listed only while it fails.
+      assert.equal(before.body, '[-]informer-sync failed: reason withheld\nreadyz check failed\n');
       ready = true;
       const afterSync = await send(port, { ca: pki.caCert, method: 'GET', path: '/readyz/informer-sync' });
       assert.equal(afterSync.status, 200);
       assert.equal(afterSync.body, 'ok');
+      const verbose = await send(port, { ca: pki.caCert, method: 'GET', path: '/readyz?verbose' });
+      assert.equal(verbose.body, '[+]informer-sync ok\nreadyz check passed\n');
     });
   });
+
+  it('/readyz lists the shutdown check, failing, once a graceful stop has begun', () =>
+    withServer({}, async (port, server) => {
+      server.markNotReady();
+      const res = await send(port, { ca: pki.caCert, method: 'GET', path: '/readyz' });
+      assert.equal(res.status, 500);
+      assert.equal(res.body, '[+]informer-sync ok\n[-]shutdown failed: reason withheld\nreadyz check failed\n');
+    }));
 
   it('/metrics exposes upstream counters with pre-created series and the request histogram', () =>
     withServer({}, async (port) => {

@@ -86,6 +86,24 @@ describe('namespaces from the Kubernetes API', () => {
     assert.equal(api.requests['get-namespace'], before + 1);
   });
 
+  it('does not ask the API for a namespace without a name: client-go refuses it, and so does the lookup', async () => {
+    const before = api.requests['get-namespace'] ?? 0;
+    const lists = api.requests['list-namespaces'] ?? 0;
+    const res = await send(server.port, {
+      ca: pki.caCert,
+      body: review({
+        kind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+        resource: { group: 'apps', version: 'v1', resource: 'deployments' },
+        name: 'd',
+        operation: 'CREATE',
+      }),
+    });
+    const response = (JSON.parse(res.body) as { response: { auditAnnotations?: Record<string, string> } }).response;
+    assert.equal(response.auditAnnotations?.['error'], 'failed to lookup namespace "": resource name may not be empty');
+    assert.equal(api.requests['get-namespace'] ?? 0, before);
+    assert.equal(api.requests['list-namespaces'] ?? 0, lists);
+  });
+
   it('reconnects the watch after the API server drops it', async () => {
     const watches = api.requests['watch-namespaces'] ?? 0;
     api.dropWatches();
