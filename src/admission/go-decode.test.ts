@@ -35,6 +35,28 @@ const CASES: readonly (readonly [string, unknown, string | undefined])[] = [
     'parsing time "2024-01-01T00:00:00" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "Z07:00"',
   ],
   ['frac', { metadata: { creationTimestamp: '2024-01-01T00:00:00.123+01:00' } }, undefined],
+  // The time package quotes with its own rules: every UTF-8 byte of a non-ASCII or control character as \xNN, `"` and
+  // `\` escaped, DEL kept; a lone surrogate was U+FFFD in Go's string.
+  [
+    'time non-ASCII',
+    { metadata: { creationTimestamp: 'é💥' } },
+    'parsing time "\\xc3\\xa9\\xf0\\x9f\\x92\\xa5" as "2006-01-02T15:04:05Z07:00": cannot parse "\\xc3\\xa9\\xf0\\x9f\\x92\\xa5" as "2006"',
+  ],
+  [
+    'time quotes',
+    { metadata: { creationTimestamp: 'a"b\\' } },
+    'parsing time "a\\"b\\\\" as "2006-01-02T15:04:05Z07:00": cannot parse "a\\"b\\\\" as "2006"',
+  ],
+  [
+    'time controls',
+    { metadata: { creationTimestamp: '\t\u007f' } },
+    'parsing time "\\x09\u007f" as "2006-01-02T15:04:05Z07:00": cannot parse "\\x09\u007f" as "2006"',
+  ],
+  [
+    'time lone surrogate',
+    { metadata: { creationTimestamp: '\ud800x' } },
+    'parsing time "\\xef\\xbf\\xbdx" as "2006-01-02T15:04:05Z07:00": cannot parse "\\xef\\xbf\\xbdx" as "2006"',
+  ],
   [
     'ts-number',
     { metadata: { creationTimestamp: 5 } },

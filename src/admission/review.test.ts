@@ -156,6 +156,26 @@ describe('admitReview: edge cases recorded from upstream', () => {
   }
 });
 
+describe('decoding the review like Go', () => {
+  it('turns lone surrogates in request strings into U+FFFD, as Go decodes them', () => {
+    const text =
+      '{"request":{"uid":"u","namespace":"ns\\ud800","name":"\\udc00","userInfo":{"username":"a\\ud800b",' +
+      '"groups":["\\ud800"],"extra":{"k\\ud800":["\\udfff"]}}}}';
+    const decoded = decodeAdmissionReviewText(text);
+    assert.ok(decoded.ok);
+    const request = decoded.review.request!;
+    assert.equal(request.namespace, 'ns\ufffd');
+    assert.equal(request.name, '\ufffd');
+    assert.equal(request.userInfo.username, 'a\ufffdb');
+    assert.deepEqual(request.userInfo.groups, ['\ufffd']);
+    assert.deepEqual({ ...request.userInfo.extra }, { 'k\ufffd': ['\ufffd'] });
+    // A valid pair is one character, kept.
+    const pair = decodeAdmissionReviewText('{"request":{"namespace":"\\ud83d\\udca5"}}');
+    assert.ok(pair.ok);
+    assert.equal(pair.review.request!.namespace, '\u{1f4a5}');
+  });
+});
+
 describe('admitReview: transport errors (§7.3)', () => {
   const table: readonly [string, string, number, string][] = [
     ['not JSON', '{', 400, 'unable to decode the request'],

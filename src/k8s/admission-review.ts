@@ -7,6 +7,7 @@
  * declaration order), except the three RawExtension fields (`object`, `oldObject`, `options`), whose original bytes are
  * kept and only compacted (whitespace removed, `<`, `>`, `&`, U+2028, U+2029 escaped). We keep their exact text.
  */
+import { wellFormed } from './decode-primitives.ts';
 
 export interface GroupVersionKind {
   readonly group: string;
@@ -215,7 +216,8 @@ function optString(o: JsonObject, key: string, path: string): string | undefined
   const v = o[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw new ReviewTypeError(`${path}.${key}: expected string, got ${describe(v)}`);
-  return v;
+  // Go's decoder turns a lone surrogate escape into U+FFFD: a namespace or user name is compared and looked up as such.
+  return wellFormed(v);
 }
 
 function optBool(o: JsonObject, key: string, path: string): boolean | undefined {
@@ -250,7 +252,7 @@ function optStringList(o: JsonObject, key: string, path: string): string[] | und
     if (item === null) return '';
     if (typeof item !== 'string')
       throw new ReviewTypeError(`${path}.${key}[${i}]: expected string, got ${describe(item)}`);
-    return item;
+    return wellFormed(item);
   });
 }
 
@@ -288,7 +290,7 @@ function decodeUserInfo(o: JsonObject | undefined): UserInfo {
       string,
       readonly string[] | null
     >;
-    for (const key of Object.keys(extra)) map[key] = optStringList(extra, key, `${path}.extra`) ?? null;
+    for (const key of Object.keys(extra)) map[wellFormed(key)] = optStringList(extra, key, `${path}.extra`) ?? null;
     out.extra = map;
   }
   return out;

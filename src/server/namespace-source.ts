@@ -1,5 +1,6 @@
 import type { Namespace } from '../k8s/namespace.ts';
 import type { NamespaceLookup, PodLister } from '../admission/types.ts';
+import { goQuote } from '../policy/format.ts';
 
 /** Where namespaces (and pods, for namespace evaluation) come from: the Kubernetes API or a local file. */
 export interface ClusterSource extends NamespaceLookup, PodLister {
@@ -23,9 +24,9 @@ export function emptyNamespaceName(): NamespaceLookupError {
   return new NamespaceLookupError('resource name may not be empty');
 }
 
-/** Go's NotFound text for a namespace: `namespaces "<name>" not found`. */
+/** The API server's NotFound text for a namespace: `namespaces "<name>" not found`, the name quoted as Go's `%q`. */
 export function namespaceNotFound(name: string): NamespaceLookupError {
-  return new NamespaceLookupError(`namespaces "${name}" not found`);
+  return new NamespaceLookupError(`namespaces ${goQuote(name)} not found`);
 }
 
 /** Keeps only what admission reads from a namespace object (name and labels), from untrusted JSON. */

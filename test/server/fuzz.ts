@@ -168,6 +168,19 @@ function garbage(random: () => number): Buffer {
   return Buffer.from(JSON.stringify(randomJson(random, 0)));
 }
 
+/** One fuzzed request: a seed review mutated structurally or textually, or garbage, and its content type. */
+export function fuzzBody(random: () => number, seeds: readonly unknown[]): { body: Buffer; contentType: string } {
+  const roll = random();
+  const seed = pick(random, seeds);
+  let body: Buffer;
+  if (roll < 0.55) body = Buffer.from(mutateStructure(random, seed));
+  else if (roll < 0.85) body = mutateText(random, JSON.stringify(seed));
+  else body = garbage(random);
+  const contentType =
+    random() < 0.97 ? 'application/json' : pick(random, ['text/plain', 'application/json; charset=utf-8', '']);
+  return { body, contentType };
+}
+
 export function loadSeedReviews(dir = 'testdata/server/reviews'): unknown[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
@@ -194,17 +207,7 @@ export async function runFuzz(options: {
   let next = 0;
   const started = performance.now();
 
-  const makeBody = (): { body: Buffer; contentType: string } => {
-    const roll = random();
-    const seed = pick(random, seeds);
-    let body: Buffer;
-    if (roll < 0.55) body = Buffer.from(mutateStructure(random, seed));
-    else if (roll < 0.85) body = mutateText(random, JSON.stringify(seed));
-    else body = garbage(random);
-    const contentType =
-      random() < 0.97 ? 'application/json' : pick(random, ['text/plain', 'application/json; charset=utf-8', '']);
-    return { body, contentType };
-  };
+  const makeBody = (): { body: Buffer; contentType: string } => fuzzBody(random, seeds);
 
   const worker = async (): Promise<void> => {
     while (next < options.count) {

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { goQuote } from '../../src/policy/format.ts';
 
 type KubeObject = {
   readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
@@ -62,7 +63,7 @@ function notFound(res: ServerResponse, name: string): void {
     apiVersion: 'v1',
     metadata: {},
     status: 'Failure',
-    message: `namespaces "${name}" not found`,
+    message: `namespaces ${goQuote(name)} not found`,
     reason: 'NotFound',
     details: { name, kind: 'namespaces' },
     code: 404,
@@ -177,7 +178,14 @@ export async function startKubeApiStandIn(options: {
       });
       return;
     }
-    const name = parts[3] ?? '';
+    // The API server reads the name from the decoded path.
+    let name: string;
+    try {
+      name = decodeURIComponent(parts[3] ?? '');
+    } catch {
+      json(res, 400, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'malformed path', code: 400 });
+      return;
+    }
     if (parts.length === 4) {
       count('get-namespace');
       const found = namespaces.get(name);
