@@ -293,7 +293,7 @@ describe('recorded reviews against upstream webhook', { skip: available ? false 
     if (ours.status === '500' && ours.body === 'internal server error\n' && theirs.status === '') return true;
     if (!body.toString('utf8').trimStart().startsWith('{') && ours.status === '400' && theirs.status === '200')
       return true;
-    return ours.status === '200' && theirs.status === '200' && /decode (old )?object: yaml: /.test(theirs.body);
+    return ours.status === '200' && theirs.status === '200' && /decode +(old )?object: yaml: /.test(theirs.body);
   }
 
   function rawExchange(
