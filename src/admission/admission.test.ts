@@ -210,6 +210,20 @@ describe('pod flow (§5.4)', () => {
         'failed to decode object: no kind "Pod" is registered for version "example.com/v1" in scheme "pkg/runtime/scheme.go:111"',
     },
     {
+      what: 'wrongly typed kind and apiVersion, kind first in the text',
+      object: { kind: 1, apiVersion: 2 },
+      message: 'failed to decode object',
+      error:
+        "failed to decode object: couldn't get version/kind; json parse error: json: cannot unmarshal number into Go struct field .kind of type string",
+    },
+    {
+      what: 'wrongly typed kind and apiVersion, apiVersion first in the text',
+      object: { apiVersion: 2, kind: 1 },
+      message: 'failed to decode object',
+      error:
+        "failed to decode object: couldn't get version/kind; json parse error: json: cannot unmarshal number into Go struct field .apiVersion of type string",
+    },
+    {
       what: 'a non-pod object',
       object: namespaceObject('x'),
       message: 'failed to decode pod',

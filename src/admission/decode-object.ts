@@ -61,7 +61,15 @@ export function decodeAdmissionObject(raw: RawJson | undefined, defaultKind: Gro
     (apiVersionRaw !== undefined && apiVersionRaw !== null && typeof apiVersionRaw !== 'string') ||
     (kindRaw !== undefined && kindRaw !== null && typeof kindRaw !== 'string')
   ) {
-    const field = typeof apiVersionRaw === 'string' || apiVersionRaw == null ? 'kind' : 'apiVersion';
+    const badApiVersion = apiVersionRaw !== undefined && apiVersionRaw !== null && typeof apiVersionRaw !== 'string';
+    const badKind = kindRaw !== undefined && kindRaw !== null && typeof kindRaw !== 'string';
+    // Go reports the first wrongly typed field in the text's order.
+    const field =
+      badApiVersion && badKind
+        ? (Object.keys(value).find((key) => key === 'apiVersion' || key === 'kind') ?? 'apiVersion')
+        : badApiVersion
+          ? 'apiVersion'
+          : 'kind';
     return {
       ok: false,
       error: `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonTypeName(value[field])} into Go struct field .${field} of type string`,
