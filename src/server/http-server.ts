@@ -373,12 +373,7 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
           res,
           'readyz',
           // Upstream's only check is informer-sync; psa's shutdown check is listed only while it fails.
-          draining || notReady
-            ? [
-                ['informer-sync', options.isReady()],
-                ['shutdown', false],
-              ]
-            : [['informer-sync', options.isReady()]],
+          [['informer-sync', options.isReady()], ...(draining || notReady ? [['shutdown', false] as const] : [])],
           verbose,
         );
         return;

@@ -27,6 +27,7 @@ describe('recorded reviews against upstream webhook', { skip: available ? false 
   let api: KubeApiStandIn;
   let child: ChildProcess;
   let port = 0;
+  let psa: TestWebhook;
 
   before(async () => {
     pki = createTestPki();
@@ -67,38 +68,23 @@ describe('recorded reviews against upstream webhook', { skip: available ? false 
         cwd: pki.dir,
       },
     );
-    await eventually(async () => {
-      try {
-        return (await send(port, { ca: pki.caCert, method: 'GET', path: '/readyz' })).status === 200;
-      } catch {
-        return false;
-      }
-    }, 30_000);
+    await untilReady(port, pki.caCert);
+    // psa serving the same cluster with the same configuration, for the side-by-side comparisons.
+    psa = await startTestWebhook({
+      pki,
+      config: readFileSync(join(DATA, 'config.yaml'), 'utf8'),
+      kubeconfig: api.writeKubeconfig(join(pki.dir, 'kubeconfig-psa'), pki.caFile),
+    });
+    await untilReady(psa.port, pki.caCert);
   });
   after(async () => {
     child.kill('SIGTERM');
+    await psa.stop();
     await api.close();
     pki.cleanup();
   });
 
   describe('raw HTTP requests, upstream and psa side by side', () => {
-    let psa: TestWebhook;
-    before(async () => {
-      psa = await startTestWebhook({
-        pki,
-        config: readFileSync(join(DATA, 'config.yaml'), 'utf8'),
-        kubeconfig: api.writeKubeconfig(join(pki.dir, 'kubeconfig-psa'), pki.caFile),
-      });
-      await eventually(async () => {
-        try {
-          return (await send(psa.port, { ca: pki.caCert, method: 'GET', path: '/readyz' })).status === 200;
-        } catch {
-          return false;
-        }
-      }, 30_000);
-    });
-    after(() => psa.stop());
-
     const review = readFileSync(join(DATA, 'reviews', 'pod-create-restricted-denied.json'), 'utf8');
     const requests: { readonly name: string; readonly text: string }[] = [];
     const add = (name: string, method: string, path: string, headers: readonly string[], body: string): void => {
@@ -233,23 +219,6 @@ describe('recorded reviews against upstream webhook', { skip: available ? false 
   });
 
   describe('fuzzed reviews, upstream and psa side by side', () => {
-    let psa: TestWebhook;
-    before(async () => {
-      psa = await startTestWebhook({
-        pki,
-        config: readFileSync(join(DATA, 'config.yaml'), 'utf8'),
-        kubeconfig: api.writeKubeconfig(join(pki.dir, 'kubeconfig-fuzz'), pki.caFile),
-      });
-      await eventually(async () => {
-        try {
-          return (await send(psa.port, { ca: pki.caCert, method: 'GET', path: '/readyz' })).status === 200;
-        } catch {
-          return false;
-        }
-      }, 30_000);
-    });
-    after(() => psa.stop());
-
     it('answers mutated and garbage reviews as upstream does', async () => {
       const random = createRandom(Number(process.env['PSA_FUZZ_SEED'] ?? 20261129));
       const seeds = loadSeedReviews();
@@ -366,4 +335,15 @@ function unchunk(bytes: Buffer): Buffer {
     at = lineEnd + 2 + size + 2;
   }
   return Buffer.concat(parts);
+}
+
+/** Resolves once the server at `port` answers `/readyz` with 200 (30 s at most). */
+async function untilReady(port: number, ca: Buffer): Promise<void> {
+  await eventually(async () => {
+    try {
+      return (await send(port, { ca, method: 'GET', path: '/readyz' })).status === 200;
+    } catch {
+      return false;
+    }
+  }, 30_000);
 }
