@@ -1,9 +1,9 @@
-import { parseAllDocuments } from 'yaml';
 import type { Namespace } from '../k8s/namespace.ts';
 import type { ListedPod } from '../admission/types.ts';
 import { formatIssue } from '../api/issue.ts';
 import { decodeNamespace } from '../k8s/workloads.ts';
 import { emptyNamespaceName, namespaceNotFound, type ClusterSource } from './namespace-source.ts';
+import { parseAllDocumentsWithUniqueKeys } from '../yaml-documents.ts';
 import { watchFiles } from './file-watch.ts';
 import type { Logger } from './logger.ts';
 
@@ -19,8 +19,7 @@ export class NamespacesFileError extends Error {
 export function parseNamespacesFile(text: string, file: string): Map<string, Namespace> {
   const problems: string[] = [];
   const namespaces = new Map<string, Namespace>();
-  const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
-  const list = Array.isArray(documents) ? documents : [documents];
+  const list = parseAllDocumentsWithUniqueKeys(text, { prettyErrors: false });
   list.forEach((document, index) => {
     const where = (offset: number | undefined): string => {
       if (offset === undefined) return `${file}: document ${index + 1}`;

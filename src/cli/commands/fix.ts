@@ -1,15 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import {
-  type Document,
-  isMap,
-  isNode,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  stringify as yamlStringify,
-} from 'yaml';
+import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, stringify as yamlStringify } from 'yaml';
 import { formatLevelVersion, type LevelVersion, parseLevelVersion } from '../../api/level-version.ts';
+import { parseAllDocumentsWithUniqueKeys } from '../../yaml-documents.ts';
 import type { CliIo } from '../../process-io.ts';
 import { minimumLevel } from '../../policy/index.ts';
 import { applyDefaults, decodeManifest, evaluate } from '../adapters.ts';
@@ -256,8 +248,7 @@ export async function runFixCommand(argv: readonly string[], io: CliIo): Promise
     let changed = false;
     for (const chunk of chunks) {
       const lineCounter = new LineCounter();
-      const docs = parseAllDocuments(chunk.text, { version: '1.1', lineCounter, prettyErrors: false });
-      const list = Array.isArray(docs) ? docs : [];
+      const list = parseAllDocumentsWithUniqueKeys(chunk.text, { version: '1.1', lineCounter, prettyErrors: false });
       const doc = list[0];
       if (list.length !== 1 || doc === undefined || doc.errors.length > 0) {
         const e = doc?.errors[0];

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node } from 'yaml';
+import { parseAllDocumentsWithUniqueKeys } from '../../yaml-documents.ts';
 import type { InputSource } from './sources.ts';
 
 /** A position in an input file, both 1-based. */
@@ -323,8 +324,11 @@ function* parseChunk(file: string, chunk: Chunk, firstIndex: number, maxAliasCou
     return { line: p.line + base, column: p.col };
   };
   let index = firstIndex;
-  const docs = parseAllDocuments(text, { version: '1.1', lineCounter, prettyErrors: false, uniqueKeys: true });
-  const list: readonly Document.Parsed[] = Array.isArray(docs) ? docs : [];
+  const list: readonly Document.Parsed[] = parseAllDocumentsWithUniqueKeys(text, {
+    version: '1.1',
+    lineCounter,
+    prettyErrors: false,
+  });
   for (const doc of list) {
     const contents = doc.contents;
     if (doc.errors.length > 0) {
