@@ -8,6 +8,7 @@ import type { ServerMetrics } from './metrics.ts';
 import { parseGoDuration } from './options.ts';
 import { RequestScope } from './request-scope.ts';
 import type { ReviewHandler, ReviewOutcome } from './review.ts';
+import { createTurnBatcher } from './turn-batch.ts';
 
 /** Upstream's request body limit: a body that reaches 3 MiB is refused with 413. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -239,6 +240,8 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
   });
 
   metrics.trackInFlight(() => active);
+  // Reviews that arrived in one event-loop turn are decided together, after the turn's I/O (see turn-batch.ts).
+  const turn = createTurnBatcher();
 
   const admit = async (req: IncomingMessage, res: ServerResponse, url: SplitUrl, started: number): Promise<number> => {
     if (draining) {
@@ -300,6 +303,7 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
       let outcome: ReviewOutcome | 'deadline';
       let hard: NodeJS.Timeout | undefined;
       try {
+        await turn.next();
         const body = read.body.toString('utf8');
         outcome = await new Promise<ReviewOutcome | 'deadline'>((resolve, reject) => {
           // A handler that ignores its signal must not hold the connection past the deadline (plus a grace).
