@@ -1,0 +1,634 @@
+// psa behind a real kube-apiserver (built from k8s.io/kubernetes in test/e2e/kube-apiserver; skipped when absent):
+// two API servers with the same PodSecurityConfiguration, one enforcing it with its built-in PodSecurity plugin, the
+// other with the plugin disabled and psa registered as a webhook through deploy/'s own RBAC and
+// ValidatingWebhookConfiguration. The same requests (namespaces, pods, ephemeral containers, workloads, relabels,
+// exempt users, dry runs) go to both through the API, and every answer must be the same: status, message (the
+// webhook's carries the API server's `admission webhook "..." denied the request: ` prefix), warnings and audit
+// annotations (from both servers' audit logs).
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parse, parseAllDocuments } from 'yaml';
+import { createTestPki, type TestPki } from '../server/certs.ts';
+import { startTestWebhook, type TestWebhook } from '../server/webhook-fixture.ts';
+
+const BINARY = resolve(process.env['PSA_KUBE_APISERVER'] ?? 'test/e2e/kube-apiserver/bin/kube-apiserver-e2e');
+const available = existsSync(BINARY);
+const ADMIN = 'admin-token';
+const EXEMPT_USER_TOKEN = 'exempt-token';
+const WEBHOOK_PREFIX = /^admission webhook "[^"]+" denied the request: /;
+
+const CONFIG = `apiVersion: pod-security.admission.config.k8s.io/v1
+kind: PodSecurityConfiguration
+defaults:
+  enforce: baseline
+  enforce-version: latest
+  audit: restricted
+  audit-version: latest
+  warn: restricted
+  warn-version: latest
+exemptions:
+  usernames: [exempt-user]
+  runtimeClasses: [exempt-class]
+  namespaces: [kube-system, exempt-ns]
+`;
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => done(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+interface ApiAnswer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  readonly warnings: readonly string[];
+}
+
+/** Go's `Warning: 299 - "<quoted>"` header value back to the message. */
+function warningText(header: string): string {
+  const match = /^\d{3} \S+ (".*")$/.exec(header);
+  if (match === null) return header;
+  return JSON.parse(match[1]!) as string;
+}
+
+interface ApiServer {
+  readonly name: string;
+  readonly port: number;
+  readonly child: ChildProcess;
+  /** A JSON request; PATCH bodies are strategic merge patches, as kubectl sends them. */
+  call(method: string, path: string, body?: unknown, token?: string): Promise<ApiAnswer>;
+}
+
+async function startApiServer(
+  name: string,
+  pki: TestPki,
+  dir: string,
+  extraFlags: readonly string[],
+): Promise<ApiServer> {
+  const [port, etcdClient, etcdPeer] = [await freePort(), await freePort(), await freePort()];
+  const child = spawn(
+    BINARY,
+    [
+      join(dir, `etcd-${name}`),
+      String(etcdClient),
+      String(etcdPeer),
+      `--etcd-servers=http://127.0.0.1:${String(etcdClient)}`,
+      `--secure-port=${String(port)}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      '--endpoint-reconciler-type=none',
+      `--tls-cert-file=${pki.server.cert}`,
+      `--tls-private-key-file=${pki.server.key}`,
+      `--cert-dir=${join(dir, `certs-${name}`)}`,
+      '--service-account-issuer=https://kubernetes.default.svc',
+      `--service-account-key-file=${join(dir, 'sa.pub')}`,
+      `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
+      `--token-auth-file=${join(dir, 'tokens.csv')}`,
+      '--authorization-mode=RBAC',
+      '--service-cluster-ip-range=10.0.0.0/24',
+      // Privileged containers are refused by API validation otherwise, before any admission plugin sees them.
+      '--allow-privileged=true',
+      // Every request's audit annotations, to compare the plugin's with the ones psa returns.
+      `--audit-policy-file=${join(dir, 'audit-policy.yaml')}`,
+      `--audit-log-path=${join(dir, `audit-${name}.log`)}`,
+      '--audit-log-format=json',
+      '--audit-log-mode=blocking',
+      // No controller manager runs, so no namespace gets its `default` service account: the ServiceAccount plugin is
+      // left out of both servers (the flag list must be complete, hence each server's own --disable-admission-plugins).
+      ...extraFlags,
+    ],
+    { stdio: ['ignore', 'ignore', process.env['PSA_DEBUG'] ? 'inherit' : 'ignore'] },
+  );
+  const call = (method: string, path: string, body?: unknown, token = ADMIN): Promise<ApiAnswer> =>
+    new Promise((done, fail) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path,
+          ca: pki.caCert,
+          headers: {
+            Authorization: `Bearer ${token}`,
+            Accept: 'application/json',
+            ...(payload === undefined
+              ? {}
+              : {
+                  'Content-Type': method === 'PATCH' ? 'application/strategic-merge-patch+json' : 'application/json',
+                  'Content-Length': String(Buffer.byteLength(payload)),
+                }),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const warnings: string[] = [];
+            for (let i = 0; i < res.rawHeaders.length; i += 2)
+              if (res.rawHeaders[i]!.toLowerCase() === 'warning') warnings.push(warningText(res.rawHeaders[i + 1]!));
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: Record<string, unknown>;
+            try {
+              parsed = JSON.parse(text) as Record<string, unknown>;
+            } catch {
+              parsed = { text };
+            }
+            done({ status: res.statusCode ?? 0, body: parsed, warnings });
+          });
+          res.on('error', fail);
+        },
+      );
+      req.on('error', fail);
+      req.end(payload);
+    });
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`kube-apiserver (${name}) exited with ${String(child.exitCode)}`);
+    const ready = await call('GET', '/readyz').then(
+      (answer) => answer.status === 200,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error(`kube-apiserver (${name}) not ready within 90 s`);
+    await new Promise((wait) => setTimeout(wait, 250));
+  }
+  return { name, port, child, call };
+}
+
+const P = 'pod-security.kubernetes.io/';
+
+function namespace(name: string, labels: Record<string, string>): unknown {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+}
+
+const SPECS = {
+  hardened: {
+    securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    containers: [
+      {
+        name: 'app',
+        image: 'registry.example/app:1.4.2',
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      },
+    ],
+  },
+  plain: {
+    containers: [
+      { name: 'app', image: 'nginx:1.27', ports: [{ containerPort: 80 }] },
+      { name: 'sidecar', image: 'envoy:1.30' },
+    ],
+    initContainers: [{ name: 'init', image: 'busybox:1.36', command: ['sh', '-c', 'true'] }],
+  },
+  privileged: {
+    hostNetwork: true,
+    hostPID: true,
+    containers: [
+      {
+        name: 'agent',
+        image: 'agent:2',
+        securityContext: { privileged: true, capabilities: { add: ['NET_ADMIN', 'SYS_TIME'] } },
+        ports: [{ containerPort: 9100, hostPort: 9100 }],
+      },
+    ],
+    volumes: [{ name: 'root', hostPath: { path: '/' } }],
+  },
+} as const;
+
+function pod(name: string, spec: unknown, labels: Record<string, string> = { app: 'web' }): unknown {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec };
+}
+
+function template(spec: unknown): unknown {
+  return { metadata: { labels: { app: 'web' } }, spec };
+}
+
+const SELECTOR = { matchLabels: { app: 'web' } };
+
+/** A workload of each kind the advisory hook covers with the privileged pod template, and a plain Deployment. */
+function workloads(ns: string): { readonly path: string; readonly body: unknown }[] {
+  const spec = SPECS.privileged;
+  const meta = { name: 'wl' };
+  return [
+    {
+      path: `/apis/apps/v1/namespaces/${ns}/deployments`,
+      body: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'plain' },
+        spec: { selector: SELECTOR, template: template(SPECS.plain) },
+      },
+    },
+    {
+      path: `/apis/apps/v1/namespaces/${ns}/deployments`,
+      body: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: meta,
+        spec: { selector: SELECTOR, template: template(spec) },
+      },
+    },
+    {
+      path: `/apis/apps/v1/namespaces/${ns}/daemonsets`,
+      body: {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: meta,
+        spec: { selector: SELECTOR, template: template(spec) },
+      },
+    },
+    {
+      path: `/apis/apps/v1/namespaces/${ns}/statefulsets`,
+      body: {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: meta,
+        spec: { selector: SELECTOR, serviceName: 'wl', template: template(spec) },
+      },
+    },
+    {
+      path: `/apis/apps/v1/namespaces/${ns}/replicasets`,
+      body: {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: meta,
+        spec: { selector: SELECTOR, template: template(spec) },
+      },
+    },
+    {
+      path: `/apis/batch/v1/namespaces/${ns}/jobs`,
+      body: {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: meta,
+        spec: { template: { spec: { ...spec, restartPolicy: 'Never' } } },
+      },
+    },
+    {
+      path: `/apis/batch/v1/namespaces/${ns}/cronjobs`,
+      body: {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: meta,
+        spec: {
+          schedule: '*/5 * * * *',
+          jobTemplate: { spec: { template: { spec: { ...spec, restartPolicy: 'Never' } } } },
+        },
+      },
+    },
+    {
+      path: `/api/v1/namespaces/${ns}/replicationcontrollers`,
+      body: {
+        apiVersion: 'v1',
+        kind: 'ReplicationController',
+        metadata: meta,
+        spec: { selector: { app: 'web' }, template: template(spec) },
+      },
+    },
+    {
+      path: `/api/v1/namespaces/${ns}/podtemplates`,
+      body: { apiVersion: 'v1', kind: 'PodTemplate', metadata: meta, template: template(spec) },
+    },
+  ];
+}
+
+/**
+ * The Pod Security audit annotations of each step's completed request, keyed by the step's field manager, with the
+ * annotation keys' prefix (plugin or webhook name) taken off.
+ */
+function auditAnnotations(file: string, prefix: RegExp): Map<string, Record<string, string>> {
+  const byStep = new Map<string, Record<string, string>>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line === '') continue;
+    const event = JSON.parse(line) as { stage?: string; requestURI?: string; annotations?: Record<string, string> };
+    const step = /[?&]fieldManager=(step-\d+)/.exec(event.requestURI ?? '')?.[1];
+    if (step === undefined || event.stage !== 'ResponseComplete') continue;
+    const annotations: Record<string, string> = {};
+    for (const [key, value] of Object.entries(event.annotations ?? {}))
+      if (prefix.test(key)) annotations[key.replace(prefix, '')] = value;
+    byStep.set(step, annotations);
+  }
+  return byStep;
+}
+
+interface Step {
+  readonly title: string;
+  readonly method: string;
+  readonly path: string;
+  readonly body?: unknown;
+  readonly token?: string;
+  /**
+   * Wait for the namespace caches (the built-in plugin's informer and psa's) to see this change. Only relabels need
+   * it: a namespace missing from a cache is read live by both, a relabelled one would be read stale.
+   */
+  readonly settle?: boolean;
+}
+
+/** What the client sees, with the webhook's message prefix taken off. */
+function verdict(answer: ApiAnswer): { status: number; message: string | undefined; warnings: readonly string[] } {
+  const message = typeof answer.body['message'] === 'string' ? answer.body['message'] : undefined;
+  return {
+    status: answer.status,
+    message: answer.status >= 400 ? message?.replace(WEBHOOK_PREFIX, '') : undefined,
+    warnings: answer.warnings,
+  };
+}
+
+describe(
+  'psa behind a real kube-apiserver, against its built-in PodSecurity plugin',
+  {
+    skip: available
+      ? false
+      : `${BINARY} not built (cd test/e2e/kube-apiserver && go build -o bin/kube-apiserver-e2e .)`,
+    timeout: 600_000,
+  },
+  () => {
+    let pki: TestPki;
+    let dir: string;
+    let builtin: ApiServer;
+    let webhooked: ApiServer;
+    let psa: TestWebhook;
+
+    before(async () => {
+      pki = createTestPki();
+      dir = mkdtempSync(join(tmpdir(), 'psa-e2e-'));
+      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      writeFileSync(join(dir, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
+      writeFileSync(join(dir, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      writeFileSync(
+        join(dir, 'tokens.csv'),
+        `${ADMIN},admin,admin-uid,system:masters\n${EXEMPT_USER_TOKEN},exempt-user,exempt-uid,system:masters\n`,
+      );
+      writeFileSync(
+        join(dir, 'audit-policy.yaml'),
+        'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n  - level: Metadata\n',
+      );
+      const admission = join(dir, 'admission.yaml');
+      writeFileSync(
+        admission,
+        `apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n  - name: PodSecurity\n    configuration:\n${CONFIG.replace(/^/gm, '      ')}`,
+      );
+      [builtin, webhooked] = await Promise.all([
+        startApiServer('builtin', pki, dir, [
+          `--admission-control-config-file=${admission}`,
+          '--disable-admission-plugins=ServiceAccount',
+        ]),
+        startApiServer('webhook', pki, dir, ['--disable-admission-plugins=PodSecurity,ServiceAccount']),
+      ]);
+
+      // The RuntimeClass admission plugin refuses pods naming a RuntimeClass that does not exist.
+      for (const server of [builtin, webhooked]) {
+        const runtimeClass = {
+          apiVersion: 'node.k8s.io/v1',
+          kind: 'RuntimeClass',
+          metadata: { name: 'exempt-class' },
+          handler: 'runc',
+        };
+        const created = await server.call('POST', '/apis/node.k8s.io/v1/runtimeclasses', runtimeClass);
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+      }
+
+      // psa's identity in the cluster: deploy/'s namespace, service account and least-privilege RBAC, and a token for it.
+      for (const file of ['namespace.yaml', 'serviceaccount.yaml', 'rbac.yaml']) {
+        for (const document of parseAllDocuments(readFileSync(join('deploy/base', file), 'utf8'))) {
+          const object = document.toJS() as { kind: string; metadata: { namespace?: string } };
+          const path = {
+            Namespace: '/api/v1/namespaces',
+            ServiceAccount: `/api/v1/namespaces/${object.metadata.namespace ?? ''}/serviceaccounts`,
+            ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+            ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+          }[object.kind];
+          assert.ok(path !== undefined, `unexpected kind ${object.kind} in deploy/base/${file}`);
+          const created = await webhooked.call('POST', path, object);
+          assert.equal(created.status, 201, `${file}: ${JSON.stringify(created.body)}`);
+        }
+      }
+      const tokenRequest = await webhooked.call(
+        'POST',
+        '/api/v1/namespaces/psa-system/serviceaccounts/psa-webhook/token',
+        { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+      );
+      assert.equal(tokenRequest.status, 201, JSON.stringify(tokenRequest.body));
+      const token = (tokenRequest.body['status'] as { token: string }).token;
+      const kubeconfig = join(dir, 'kubeconfig');
+      writeFileSync(
+        kubeconfig,
+        `apiVersion: v1\nkind: Config\nclusters:\n  - name: e2e\n    cluster:\n      server: https://127.0.0.1:${String(webhooked.port)}\n      certificate-authority: ${pki.caFile}\nusers:\n  - name: psa\n    user:\n      token: ${token}\ncontexts:\n  - name: e2e\n    context: {cluster: e2e, user: psa}\ncurrent-context: e2e\n`,
+      );
+      psa = await startTestWebhook({ pki, config: CONFIG, kubeconfig });
+
+      // deploy/'s ValidatingWebhookConfiguration, pointed at the local psa instead of the in-cluster Service.
+      const hooks = parse(readFileSync('deploy/base/validatingwebhookconfiguration.yaml', 'utf8')) as {
+        webhooks: { clientConfig: unknown }[];
+      };
+      for (const hook of hooks.webhooks)
+        hook.clientConfig = { url: `https://127.0.0.1:${String(psa.port)}/`, caBundle: pki.caCert.toString('base64') };
+      const registered = await webhooked.call(
+        'POST',
+        '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+        hooks,
+      );
+      assert.equal(registered.status, 201, JSON.stringify(registered.body));
+
+      // The API server picks the configuration up through an informer: wait until a violating pod is refused by psa.
+      const probe = { ...(namespace('probe', { [`${P}enforce`]: 'restricted' }) as object) };
+      assert.equal((await webhooked.call('POST', '/api/v1/namespaces', probe)).status, 201);
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const answer = await webhooked.call('POST', '/api/v1/namespaces/probe/pods?dryRun=All', pod('p', SPECS.plain));
+        if (answer.status === 403 && WEBHOOK_PREFIX.test(String(answer.body['message']))) break;
+        if (Date.now() > deadline) throw new Error(`the webhook never answered: ${JSON.stringify(answer.body)}`);
+        await new Promise((wait) => setTimeout(wait, 250));
+      }
+    });
+
+    after(async () => {
+      await psa?.stop();
+      for (const server of [builtin, webhooked]) server?.child.kill('SIGKILL');
+      pki?.cleanup();
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('answers every request as the built-in plugin does', async (t) => {
+      const namespaces: Record<string, Record<string, string>> = {
+        'ns-privileged': { [`${P}enforce`]: 'privileged' },
+        'ns-baseline': { [`${P}enforce`]: 'baseline', [`${P}warn`]: 'restricted', [`${P}audit`]: 'restricted' },
+        'ns-restricted': { [`${P}enforce`]: 'restricted' },
+        'ns-default': {},
+        'ns-pinned': { [`${P}enforce`]: 'restricted', [`${P}enforce-version`]: 'v1.23', [`${P}warn`]: 'baseline' },
+        'ns-old': { [`${P}enforce`]: 'baseline', [`${P}enforce-version`]: 'v1.0', [`${P}warn-version`]: 'v1.0' },
+        'ns-bogus': { [`${P}enforce`]: 'bogus', [`${P}warn-version`]: 'not-a-version' },
+        'exempt-ns': { [`${P}enforce`]: 'restricted' },
+      };
+      const steps: Step[] = [];
+      for (const [name, labels] of Object.entries(namespaces))
+        steps.push({
+          title: `create namespace ${name}`,
+          method: 'POST',
+          path: '/api/v1/namespaces',
+          body: namespace(name, labels),
+        });
+      // ns-bogus is skipped: its labels are refused (by the plugin and by psa alike), so it never exists.
+      for (const name of Object.keys(namespaces).filter((ns) => ns !== 'ns-bogus')) {
+        for (const [kind, spec] of Object.entries(SPECS)) {
+          steps.push({
+            title: `create ${kind} pod in ${name}`,
+            method: 'POST',
+            path: `/api/v1/namespaces/${name}/pods`,
+            body: pod(kind, spec),
+          });
+          steps.push({
+            title: `dry-run ${kind} pod in ${name}`,
+            method: 'POST',
+            path: `/api/v1/namespaces/${name}/pods?dryRun=All`,
+            body: pod(`${kind}-dry`, spec),
+          });
+        }
+        steps.push({
+          title: `exempt user's privileged pod in ${name}`,
+          method: 'POST',
+          path: `/api/v1/namespaces/${name}/pods`,
+          body: pod('by-exempt-user', SPECS.privileged),
+          token: EXEMPT_USER_TOKEN,
+        });
+        steps.push({
+          title: `exempt runtime class, privileged pod in ${name}`,
+          method: 'POST',
+          path: `/api/v1/namespaces/${name}/pods?dryRun=All`,
+          body: pod('exempt-class', { ...SPECS.privileged, runtimeClassName: 'exempt-class' }),
+        });
+        for (const workload of workloads(name))
+          steps.push({
+            title: `create ${workload.path.split('/').at(-1) ?? ''} ${(workload.body as { metadata: { name: string } }).metadata.name} in ${name}`,
+            method: 'POST',
+            path: workload.path,
+            body: workload.body,
+          });
+      }
+      // Updates of pods that exist (the plain pod exists wherever enforcement let it in: privileged, baseline, default).
+      for (const name of ['ns-privileged', 'ns-baseline', 'ns-default']) {
+        steps.push({
+          title: `relabel the plain pod in ${name} (metadata-only update)`,
+          method: 'PATCH',
+          path: `/api/v1/namespaces/${name}/pods/plain`,
+          body: { metadata: { labels: { app: 'web', tier: 'front' } } },
+        });
+        steps.push({
+          title: `add a privileged ephemeral container to the plain pod in ${name}`,
+          method: 'PATCH',
+          path: `/api/v1/namespaces/${name}/pods/plain/ephemeralcontainers`,
+          body: {
+            spec: {
+              ephemeralContainers: [
+                {
+                  name: 'debug',
+                  image: 'busybox:1.36',
+                  securityContext: { privileged: true },
+                  targetContainerName: 'app',
+                },
+              ],
+            },
+          },
+        });
+        steps.push({
+          title: `add a plain ephemeral container to the plain pod in ${name}`,
+          method: 'PATCH',
+          path: `/api/v1/namespaces/${name}/pods/plain/ephemeralcontainers`,
+          body: { spec: { ephemeralContainers: [{ name: 'debug2', image: 'busybox:1.36' }] } },
+        });
+      }
+      // Namespace relabels: tightening over existing pods, loosening, invalid values, exempt namespace.
+      const relabels: [string, Record<string, string | null>][] = [
+        ['ns-privileged', { [`${P}enforce`]: 'restricted' }],
+        ['ns-baseline', { [`${P}enforce`]: 'restricted', [`${P}enforce-version`]: 'v1.25' }],
+        ['ns-default', { [`${P}enforce`]: 'baseline', [`${P}warn`]: 'privileged' }],
+        ['ns-restricted', { [`${P}enforce`]: 'privileged' }],
+        ['ns-pinned', { [`${P}enforce`]: 'nope' }],
+        ['exempt-ns', { [`${P}enforce`]: 'baseline' }],
+        ['ns-old', { [`${P}enforce`]: null, [`${P}audit`]: 'restricted' }],
+      ];
+      for (const [name, labels] of relabels)
+        steps.push({
+          title: `relabel namespace ${name} with ${JSON.stringify(labels)}`,
+          method: 'PATCH',
+          path: `/api/v1/namespaces/${name}`,
+          body: { metadata: { labels } },
+          settle: true,
+        });
+      for (const name of ['ns-privileged', 'ns-baseline', 'ns-default', 'ns-restricted', 'ns-pinned'])
+        steps.push({
+          title: `privileged pod after the relabel in ${name}`,
+          method: 'POST',
+          path: `/api/v1/namespaces/${name}/pods?dryRun=All`,
+          body: pod('after', SPECS.privileged),
+        });
+
+      const differences: string[] = [];
+      let refused = 0;
+      let warned = 0;
+      for (const step of steps) {
+        // The field manager names the step in the audit log (it is part of the request URI there).
+        const tagged = `${step.path}${step.path.includes('?') ? '&' : '?'}fieldManager=step-${String(steps.indexOf(step))}`;
+        const call = (server: ApiServer): Promise<ApiAnswer> => server.call(step.method, tagged, step.body, step.token);
+        const [expected, actual] = await Promise.all([call(builtin), call(webhooked)]);
+        const want = verdict(expected);
+        const got = verdict(actual);
+        if (process.env['PSA_E2E_VERBOSE']) t.diagnostic(`${step.title}: ${JSON.stringify(want)}`);
+        if (want.status >= 400) refused++;
+        if (want.warnings.length > 0) warned++;
+        try {
+          assert.deepEqual(got, want);
+          // A Pod Security refusal on the webhook's server must be psa's (its plugin is off there).
+          const security =
+            want.message?.includes('PodSecurity') === true || want.message?.includes('pod-security') === true;
+          if (security) assert.match(String(actual.body['message']), WEBHOOK_PREFIX);
+        } catch {
+          differences.push(`${step.title}:\n  built-in: ${JSON.stringify(want)}\n  psa:      ${JSON.stringify(got)}`);
+        }
+        if (step.settle === true) await new Promise((wait) => setTimeout(wait, 2000));
+      }
+      t.diagnostic(`${String(steps.length)} requests, ${String(refused)} refused, ${String(warned)} with warnings`);
+
+      // Audit annotations: the plugin's `pod-security.kubernetes.io/<key>` against psa's, which the API server files
+      // under the webhook's name (`<webhook>/<key>`).
+      const builtinAudit = auditAnnotations(join(dir, 'audit-builtin.log'), /^pod-security\.kubernetes\.io\//);
+      const webhookAudit = auditAnnotations(join(dir, 'audit-webhook.log'), /^(?:advisory\.)?psa\.kube-psa\.io\//);
+      let annotated = 0;
+      steps.forEach((step, index) => {
+        const key = `step-${String(index)}`;
+        const want = builtinAudit.get(key);
+        const got = webhookAudit.get(key);
+        assert.ok(want !== undefined && got !== undefined, `${step.title}: no audit event`);
+        if (Object.keys(want).length > 0) annotated++;
+        if (process.env['PSA_E2E_VERBOSE']) t.diagnostic(`${step.title} (audit): ${JSON.stringify(want)}`);
+        try {
+          assert.deepEqual(got, want);
+        } catch {
+          differences.push(
+            `${step.title} (audit):\n  built-in: ${JSON.stringify(want)}\n  psa:      ${JSON.stringify(got)}`,
+          );
+        }
+      });
+      t.diagnostic(`${String(annotated)} requests with Pod Security audit annotations`);
+      assert.deepEqual(
+        differences,
+        [],
+        `${String(differences.length)} differences over ${String(steps.length)} requests`,
+      );
+      assert.ok(annotated >= 10, `only ${String(annotated)} requests with audit annotations`);
+      // The comparison must have exercised both outcomes, not only allowed requests.
+      assert.ok(refused >= 10, `only ${String(refused)} refusals`);
+      assert.ok(warned >= 10, `only ${String(warned)} requests with warnings`);
+    });
+  },
+);
