@@ -459,6 +459,38 @@ describe(
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     });
 
+    it("accepts deploy/base as a real API server validates it, the webhook's own Deployment without a warning", async () => {
+      // On the plugin's server: psa-system (labelled enforce/warn/audit restricted) for real, the rest as dry runs.
+      const kustomization = parse(readFileSync('deploy/base/kustomization.yaml', 'utf8')) as { resources: string[] };
+      const ns = '/api/v1/namespaces/psa-system';
+      const paths: Record<string, string> = {
+        Namespace: '/api/v1/namespaces',
+        ServiceAccount: `${ns}/serviceaccounts`,
+        ConfigMap: `${ns}/configmaps`,
+        ResourceQuota: `${ns}/resourcequotas`,
+        Service: `${ns}/services`,
+        Deployment: '/apis/apps/v1/namespaces/psa-system/deployments',
+        PodDisruptionBudget: '/apis/policy/v1/namespaces/psa-system/poddisruptionbudgets',
+        ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+        ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+        ValidatingWebhookConfiguration: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+      };
+      const kinds: string[] = [];
+      for (const file of kustomization.resources) {
+        for (const document of parseAllDocuments(readFileSync(join('deploy/base', file), 'utf8'))) {
+          const object = document.toJS() as { kind: string };
+          const path = paths[object.kind];
+          assert.ok(path !== undefined, `no API path for ${object.kind} (deploy/base/${file})`);
+          const dryRun = object.kind !== 'Namespace';
+          const answer = await builtin.call('POST', `${path}${dryRun ? '?dryRun=All' : ''}`, object);
+          assert.equal(answer.status, 201, `${file} ${object.kind}: ${JSON.stringify(answer.body)}`);
+          assert.deepEqual(answer.warnings, [], `${file} ${object.kind}: warnings`);
+          kinds.push(object.kind);
+        }
+      }
+      assert.ok(kinds.includes('Deployment') && kinds.includes('ValidatingWebhookConfiguration'), kinds.join(', '));
+    });
+
     it('answers every request as the built-in plugin does', async (t) => {
       const namespaces: Record<string, Record<string, string>> = {
         'ns-privileged': { [`${P}enforce`]: 'privileged' },
