@@ -1,10 +1,10 @@
-// psa behind a real kube-apiserver (built from k8s.io/kubernetes in test/e2e/kube-apiserver; skipped when absent):
-// two API servers with the same PodSecurityConfiguration, one enforcing it with its built-in PodSecurity plugin, the
-// other with the plugin disabled and psa registered as a webhook through deploy/'s own RBAC and
-// ValidatingWebhookConfiguration. The same requests (namespaces, pods, ephemeral containers, workloads, relabels,
-// exempt users, dry runs) go to both through the API, and every answer must be the same: status, message (the
-// webhook's carries the API server's `admission webhook "..." denied the request: ` prefix), warnings and audit
-// annotations (from both servers' audit logs).
+// psa behind a real kube-apiserver (built from k8s.io/kubernetes in test/e2e/kube-apiserver; skipped when absent), for a
+// plain PodSecurityConfiguration and for a Talos machine config with a patch: two API servers with the same
+// configuration, one enforcing it with its built-in PodSecurity plugin, the other with the plugin disabled and psa
+// registered as a webhook through deploy/'s own RBAC and ValidatingWebhookConfiguration. The same requests
+// (namespaces, pods, ephemeral containers, workloads, relabels, exempt users, dry runs) go to both through the API,
+// and every answer must be the same: status, message (the webhook's carries the API server's `admission webhook "..."
+// denied the request: ` prefix), warnings and audit annotations (from both servers' audit logs).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -38,6 +38,52 @@ exemptions:
   runtimeClasses: [exempt-class]
   namespaces: [kube-system, exempt-ns]
 `;
+
+/**
+ * One cluster configuration, given to the API server's built-in plugin as a PodSecurityConfiguration and to psa in
+ * whatever form psa is meant to read it.
+ */
+interface Scenario {
+  readonly title: string;
+  /** The plugin's configuration, as the API server's AdmissionConfiguration carries it inline. */
+  readonly plugin: string;
+  /** psa's `--config` file content and further flags. */
+  readonly psaConfig: string;
+  readonly psaArgs: readonly string[];
+}
+
+const TALOS_CONTROLPLANE = 'examples/talos/controlplane.yaml';
+const TALOS_PATCH = 'examples/talos/patch-exempt-namespace.yaml';
+
+const SCENARIOS: readonly Scenario[] = [
+  {
+    title: 'a PodSecurityConfiguration with every kind of exemption',
+    plugin: CONFIG,
+    psaConfig: CONFIG,
+    psaArgs: [],
+  },
+  {
+    // What Talos renders for kube-apiserver from its machine config: the admissionControl entry as the plugin's
+    // configuration, with the patch's namespace appended to the exempt list (Talos appends lists when it merges).
+    title: `a Talos machine config (${TALOS_CONTROLPLANE}) with a patch (${TALOS_PATCH})`,
+    plugin: `apiVersion: pod-security.admission.config.k8s.io/v1alpha1
+kind: PodSecurityConfiguration
+defaults:
+  audit: restricted
+  audit-version: latest
+  enforce: baseline
+  enforce-version: latest
+  warn: restricted
+  warn-version: latest
+exemptions:
+  namespaces: [kube-system, monitoring]
+  runtimeClasses: []
+  usernames: []
+`,
+    psaConfig: readFileSync(TALOS_CONTROLPLANE, 'utf8'),
+    psaArgs: ['--talos-patch', resolve(TALOS_PATCH)],
+  },
+];
 
 function freePort(): Promise<number> {
   return new Promise((done) => {
@@ -344,323 +390,333 @@ function verdict(answer: ApiAnswer): { status: number; message: string | undefin
   };
 }
 
-describe(
-  'psa behind a real kube-apiserver, against its built-in PodSecurity plugin',
-  {
-    skip: available
-      ? false
-      : `${BINARY} not built (cd test/e2e/kube-apiserver && go build -o bin/kube-apiserver-e2e .)`,
-    timeout: 600_000,
-  },
-  () => {
-    let pki: TestPki;
-    let dir: string;
-    let builtin: ApiServer;
-    let webhooked: ApiServer;
-    let psa: TestWebhook;
+for (const scenario of SCENARIOS)
+  describe(
+    `psa behind a real kube-apiserver, against its built-in PodSecurity plugin: ${scenario.title}`,
+    {
+      skip: available
+        ? false
+        : `${BINARY} not built (cd test/e2e/kube-apiserver && go build -o bin/kube-apiserver-e2e .)`,
+      timeout: 600_000,
+    },
+    () => {
+      let pki: TestPki;
+      let dir: string;
+      let builtin: ApiServer;
+      let webhooked: ApiServer;
+      let psa: TestWebhook;
 
-    before(async () => {
-      pki = createTestPki();
-      dir = mkdtempSync(join(tmpdir(), 'psa-e2e-'));
-      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      writeFileSync(join(dir, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
-      writeFileSync(join(dir, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-      writeFileSync(
-        join(dir, 'tokens.csv'),
-        `${ADMIN},admin,admin-uid,system:masters\n${EXEMPT_USER_TOKEN},exempt-user,exempt-uid,system:masters\n`,
-      );
-      writeFileSync(
-        join(dir, 'audit-policy.yaml'),
-        'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n  - level: Metadata\n',
-      );
-      const admission = join(dir, 'admission.yaml');
-      writeFileSync(
-        admission,
-        `apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n  - name: PodSecurity\n    configuration:\n${CONFIG.replace(/^/gm, '      ')}`,
-      );
-      [builtin, webhooked] = await Promise.all([
-        startApiServer('builtin', pki, dir, [
-          `--admission-control-config-file=${admission}`,
-          '--disable-admission-plugins=ServiceAccount',
-        ]),
-        startApiServer('webhook', pki, dir, ['--disable-admission-plugins=PodSecurity,ServiceAccount']),
-      ]);
+      before(async () => {
+        pki = createTestPki();
+        dir = mkdtempSync(join(tmpdir(), 'psa-e2e-'));
+        const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        writeFileSync(join(dir, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
+        writeFileSync(join(dir, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+        writeFileSync(
+          join(dir, 'tokens.csv'),
+          `${ADMIN},admin,admin-uid,system:masters\n${EXEMPT_USER_TOKEN},exempt-user,exempt-uid,system:masters\n`,
+        );
+        writeFileSync(
+          join(dir, 'audit-policy.yaml'),
+          'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n  - level: Metadata\n',
+        );
+        const admission = join(dir, 'admission.yaml');
+        writeFileSync(
+          admission,
+          `apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n  - name: PodSecurity\n    configuration:\n${scenario.plugin.replace(/^/gm, '      ')}`,
+        );
+        [builtin, webhooked] = await Promise.all([
+          startApiServer('builtin', pki, dir, [
+            `--admission-control-config-file=${admission}`,
+            '--disable-admission-plugins=ServiceAccount',
+          ]),
+          startApiServer('webhook', pki, dir, ['--disable-admission-plugins=PodSecurity,ServiceAccount']),
+        ]);
 
-      // The RuntimeClass admission plugin refuses pods naming a RuntimeClass that does not exist.
-      for (const server of [builtin, webhooked]) {
-        const runtimeClass = {
-          apiVersion: 'node.k8s.io/v1',
-          kind: 'RuntimeClass',
-          metadata: { name: 'exempt-class' },
-          handler: 'runc',
+        // The RuntimeClass admission plugin refuses pods naming a RuntimeClass that does not exist.
+        for (const server of [builtin, webhooked]) {
+          const runtimeClass = {
+            apiVersion: 'node.k8s.io/v1',
+            kind: 'RuntimeClass',
+            metadata: { name: 'exempt-class' },
+            handler: 'runc',
+          };
+          const created = await server.call('POST', '/apis/node.k8s.io/v1/runtimeclasses', runtimeClass);
+          assert.equal(created.status, 201, JSON.stringify(created.body));
+        }
+
+        // psa's identity in the cluster: deploy/'s namespace, service account and least-privilege RBAC, and a token for it.
+        for (const file of ['namespace.yaml', 'serviceaccount.yaml', 'rbac.yaml']) {
+          for (const document of parseAllDocuments(readFileSync(join('deploy/base', file), 'utf8'))) {
+            const object = document.toJS() as { kind: string; metadata: { namespace?: string } };
+            const path = {
+              Namespace: '/api/v1/namespaces',
+              ServiceAccount: `/api/v1/namespaces/${object.metadata.namespace ?? ''}/serviceaccounts`,
+              ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+              ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+            }[object.kind];
+            assert.ok(path !== undefined, `unexpected kind ${object.kind} in deploy/base/${file}`);
+            const created = await webhooked.call('POST', path, object);
+            assert.equal(created.status, 201, `${file}: ${JSON.stringify(created.body)}`);
+          }
+        }
+        const tokenRequest = await webhooked.call(
+          'POST',
+          '/api/v1/namespaces/psa-system/serviceaccounts/psa-webhook/token',
+          { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+        );
+        assert.equal(tokenRequest.status, 201, JSON.stringify(tokenRequest.body));
+        const token = (tokenRequest.body['status'] as { token: string }).token;
+        const kubeconfig = join(dir, 'kubeconfig');
+        writeFileSync(
+          kubeconfig,
+          `apiVersion: v1\nkind: Config\nclusters:\n  - name: e2e\n    cluster:\n      server: https://127.0.0.1:${String(webhooked.port)}\n      certificate-authority: ${pki.caFile}\nusers:\n  - name: psa\n    user:\n      token: ${token}\ncontexts:\n  - name: e2e\n    context: {cluster: e2e, user: psa}\ncurrent-context: e2e\n`,
+        );
+        psa = await startTestWebhook({ pki, config: scenario.psaConfig, kubeconfig, extraArgs: scenario.psaArgs });
+
+        // deploy/'s ValidatingWebhookConfiguration, pointed at the local psa instead of the in-cluster Service.
+        const hooks = parse(readFileSync('deploy/base/validatingwebhookconfiguration.yaml', 'utf8')) as {
+          webhooks: { clientConfig: unknown }[];
         };
-        const created = await server.call('POST', '/apis/node.k8s.io/v1/runtimeclasses', runtimeClass);
-        assert.equal(created.status, 201, JSON.stringify(created.body));
-      }
+        for (const hook of hooks.webhooks)
+          hook.clientConfig = {
+            url: `https://127.0.0.1:${String(psa.port)}/`,
+            caBundle: pki.caCert.toString('base64'),
+          };
+        const registered = await webhooked.call(
+          'POST',
+          '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+          hooks,
+        );
+        assert.equal(registered.status, 201, JSON.stringify(registered.body));
 
-      // psa's identity in the cluster: deploy/'s namespace, service account and least-privilege RBAC, and a token for it.
-      for (const file of ['namespace.yaml', 'serviceaccount.yaml', 'rbac.yaml']) {
-        for (const document of parseAllDocuments(readFileSync(join('deploy/base', file), 'utf8'))) {
-          const object = document.toJS() as { kind: string; metadata: { namespace?: string } };
-          const path = {
-            Namespace: '/api/v1/namespaces',
-            ServiceAccount: `/api/v1/namespaces/${object.metadata.namespace ?? ''}/serviceaccounts`,
-            ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
-            ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
-          }[object.kind];
-          assert.ok(path !== undefined, `unexpected kind ${object.kind} in deploy/base/${file}`);
-          const created = await webhooked.call('POST', path, object);
-          assert.equal(created.status, 201, `${file}: ${JSON.stringify(created.body)}`);
-        }
-      }
-      const tokenRequest = await webhooked.call(
-        'POST',
-        '/api/v1/namespaces/psa-system/serviceaccounts/psa-webhook/token',
-        { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
-      );
-      assert.equal(tokenRequest.status, 201, JSON.stringify(tokenRequest.body));
-      const token = (tokenRequest.body['status'] as { token: string }).token;
-      const kubeconfig = join(dir, 'kubeconfig');
-      writeFileSync(
-        kubeconfig,
-        `apiVersion: v1\nkind: Config\nclusters:\n  - name: e2e\n    cluster:\n      server: https://127.0.0.1:${String(webhooked.port)}\n      certificate-authority: ${pki.caFile}\nusers:\n  - name: psa\n    user:\n      token: ${token}\ncontexts:\n  - name: e2e\n    context: {cluster: e2e, user: psa}\ncurrent-context: e2e\n`,
-      );
-      psa = await startTestWebhook({ pki, config: CONFIG, kubeconfig });
-
-      // deploy/'s ValidatingWebhookConfiguration, pointed at the local psa instead of the in-cluster Service.
-      const hooks = parse(readFileSync('deploy/base/validatingwebhookconfiguration.yaml', 'utf8')) as {
-        webhooks: { clientConfig: unknown }[];
-      };
-      for (const hook of hooks.webhooks)
-        hook.clientConfig = { url: `https://127.0.0.1:${String(psa.port)}/`, caBundle: pki.caCert.toString('base64') };
-      const registered = await webhooked.call(
-        'POST',
-        '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
-        hooks,
-      );
-      assert.equal(registered.status, 201, JSON.stringify(registered.body));
-
-      // The API server picks the configuration up through an informer: wait until a violating pod is refused by psa.
-      const probe = { ...(namespace('probe', { [`${P}enforce`]: 'restricted' }) as object) };
-      assert.equal((await webhooked.call('POST', '/api/v1/namespaces', probe)).status, 201);
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const answer = await webhooked.call('POST', '/api/v1/namespaces/probe/pods?dryRun=All', pod('p', SPECS.plain));
-        if (answer.status === 403 && WEBHOOK_PREFIX.test(String(answer.body['message']))) break;
-        if (Date.now() > deadline) throw new Error(`the webhook never answered: ${JSON.stringify(answer.body)}`);
-        await new Promise((wait) => setTimeout(wait, 250));
-      }
-    });
-
-    after(async () => {
-      await psa?.stop();
-      for (const server of [builtin, webhooked]) server?.child.kill('SIGKILL');
-      pki?.cleanup();
-      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-    });
-
-    it("accepts deploy/base as a real API server validates it, the webhook's own Deployment without a warning", async () => {
-      // On the plugin's server: psa-system (labelled enforce/warn/audit restricted) for real, the rest as dry runs.
-      const kustomization = parse(readFileSync('deploy/base/kustomization.yaml', 'utf8')) as { resources: string[] };
-      const ns = '/api/v1/namespaces/psa-system';
-      const paths: Record<string, string> = {
-        Namespace: '/api/v1/namespaces',
-        ServiceAccount: `${ns}/serviceaccounts`,
-        ConfigMap: `${ns}/configmaps`,
-        ResourceQuota: `${ns}/resourcequotas`,
-        Service: `${ns}/services`,
-        Deployment: '/apis/apps/v1/namespaces/psa-system/deployments',
-        PodDisruptionBudget: '/apis/policy/v1/namespaces/psa-system/poddisruptionbudgets',
-        ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
-        ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
-        ValidatingWebhookConfiguration: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
-      };
-      const kinds: string[] = [];
-      for (const file of kustomization.resources) {
-        for (const document of parseAllDocuments(readFileSync(join('deploy/base', file), 'utf8'))) {
-          const object = document.toJS() as { kind: string };
-          const path = paths[object.kind];
-          assert.ok(path !== undefined, `no API path for ${object.kind} (deploy/base/${file})`);
-          const dryRun = object.kind !== 'Namespace';
-          const answer = await builtin.call('POST', `${path}${dryRun ? '?dryRun=All' : ''}`, object);
-          assert.equal(answer.status, 201, `${file} ${object.kind}: ${JSON.stringify(answer.body)}`);
-          assert.deepEqual(answer.warnings, [], `${file} ${object.kind}: warnings`);
-          kinds.push(object.kind);
-        }
-      }
-      assert.ok(kinds.includes('Deployment') && kinds.includes('ValidatingWebhookConfiguration'), kinds.join(', '));
-    });
-
-    it('answers every request as the built-in plugin does', async (t) => {
-      const namespaces: Record<string, Record<string, string>> = {
-        'ns-privileged': { [`${P}enforce`]: 'privileged' },
-        'ns-baseline': { [`${P}enforce`]: 'baseline', [`${P}warn`]: 'restricted', [`${P}audit`]: 'restricted' },
-        'ns-restricted': { [`${P}enforce`]: 'restricted' },
-        'ns-default': {},
-        'ns-pinned': { [`${P}enforce`]: 'restricted', [`${P}enforce-version`]: 'v1.23', [`${P}warn`]: 'baseline' },
-        'ns-old': { [`${P}enforce`]: 'baseline', [`${P}enforce-version`]: 'v1.0', [`${P}warn-version`]: 'v1.0' },
-        'ns-bogus': { [`${P}enforce`]: 'bogus', [`${P}warn-version`]: 'not-a-version' },
-        'exempt-ns': { [`${P}enforce`]: 'restricted' },
-      };
-      const steps: Step[] = [];
-      for (const [name, labels] of Object.entries(namespaces))
-        steps.push({
-          title: `create namespace ${name}`,
-          method: 'POST',
-          path: '/api/v1/namespaces',
-          body: namespace(name, labels),
-        });
-      // ns-bogus is skipped: its labels are refused (by the plugin and by psa alike), so it never exists.
-      for (const name of Object.keys(namespaces).filter((ns) => ns !== 'ns-bogus')) {
-        for (const [kind, spec] of Object.entries(SPECS)) {
-          steps.push({
-            title: `create ${kind} pod in ${name}`,
-            method: 'POST',
-            path: `/api/v1/namespaces/${name}/pods`,
-            body: pod(kind, spec),
-          });
-          steps.push({
-            title: `dry-run ${kind} pod in ${name}`,
-            method: 'POST',
-            path: `/api/v1/namespaces/${name}/pods?dryRun=All`,
-            body: pod(`${kind}-dry`, spec),
-          });
-        }
-        steps.push({
-          title: `exempt user's privileged pod in ${name}`,
-          method: 'POST',
-          path: `/api/v1/namespaces/${name}/pods`,
-          body: pod('by-exempt-user', SPECS.privileged),
-          token: EXEMPT_USER_TOKEN,
-        });
-        steps.push({
-          title: `exempt runtime class, privileged pod in ${name}`,
-          method: 'POST',
-          path: `/api/v1/namespaces/${name}/pods?dryRun=All`,
-          body: pod('exempt-class', { ...SPECS.privileged, runtimeClassName: 'exempt-class' }),
-        });
-        for (const workload of workloads(name))
-          steps.push({
-            title: `create ${workload.path.split('/').at(-1) ?? ''} ${(workload.body as { metadata: { name: string } }).metadata.name} in ${name}`,
-            method: 'POST',
-            path: workload.path,
-            body: workload.body,
-          });
-      }
-      // Updates of pods that exist (the plain pod exists wherever enforcement let it in: privileged, baseline, default).
-      for (const name of ['ns-privileged', 'ns-baseline', 'ns-default']) {
-        steps.push({
-          title: `relabel the plain pod in ${name} (metadata-only update)`,
-          method: 'PATCH',
-          path: `/api/v1/namespaces/${name}/pods/plain`,
-          body: { metadata: { labels: { app: 'web', tier: 'front' } } },
-        });
-        steps.push({
-          title: `add a privileged ephemeral container to the plain pod in ${name}`,
-          method: 'PATCH',
-          path: `/api/v1/namespaces/${name}/pods/plain/ephemeralcontainers`,
-          body: {
-            spec: {
-              ephemeralContainers: [
-                {
-                  name: 'debug',
-                  image: 'busybox:1.36',
-                  securityContext: { privileged: true },
-                  targetContainerName: 'app',
-                },
-              ],
-            },
-          },
-        });
-        steps.push({
-          title: `add a plain ephemeral container to the plain pod in ${name}`,
-          method: 'PATCH',
-          path: `/api/v1/namespaces/${name}/pods/plain/ephemeralcontainers`,
-          body: { spec: { ephemeralContainers: [{ name: 'debug2', image: 'busybox:1.36' }] } },
-        });
-      }
-      // Namespace relabels: tightening over existing pods, loosening, invalid values, exempt namespace.
-      const relabels: [string, Record<string, string | null>][] = [
-        ['ns-privileged', { [`${P}enforce`]: 'restricted' }],
-        ['ns-baseline', { [`${P}enforce`]: 'restricted', [`${P}enforce-version`]: 'v1.25' }],
-        ['ns-default', { [`${P}enforce`]: 'baseline', [`${P}warn`]: 'privileged' }],
-        ['ns-restricted', { [`${P}enforce`]: 'privileged' }],
-        ['ns-pinned', { [`${P}enforce`]: 'nope' }],
-        ['exempt-ns', { [`${P}enforce`]: 'baseline' }],
-        ['ns-old', { [`${P}enforce`]: null, [`${P}audit`]: 'restricted' }],
-      ];
-      for (const [name, labels] of relabels)
-        steps.push({
-          title: `relabel namespace ${name} with ${JSON.stringify(labels)}`,
-          method: 'PATCH',
-          path: `/api/v1/namespaces/${name}`,
-          body: { metadata: { labels } },
-          settle: true,
-        });
-      for (const name of ['ns-privileged', 'ns-baseline', 'ns-default', 'ns-restricted', 'ns-pinned'])
-        steps.push({
-          title: `privileged pod after the relabel in ${name}`,
-          method: 'POST',
-          path: `/api/v1/namespaces/${name}/pods?dryRun=All`,
-          body: pod('after', SPECS.privileged),
-        });
-
-      const differences: string[] = [];
-      let refused = 0;
-      let warned = 0;
-      for (const step of steps) {
-        // The field manager names the step in the audit log (it is part of the request URI there).
-        const tagged = `${step.path}${step.path.includes('?') ? '&' : '?'}fieldManager=step-${String(steps.indexOf(step))}`;
-        const call = (server: ApiServer): Promise<ApiAnswer> => server.call(step.method, tagged, step.body, step.token);
-        const [expected, actual] = await Promise.all([call(builtin), call(webhooked)]);
-        const want = verdict(expected);
-        const got = verdict(actual);
-        if (process.env['PSA_E2E_VERBOSE']) t.diagnostic(`${step.title}: ${JSON.stringify(want)}`);
-        if (want.status >= 400) refused++;
-        if (want.warnings.length > 0) warned++;
-        try {
-          assert.deepEqual(got, want);
-          // A Pod Security refusal on the webhook's server must be psa's (its plugin is off there).
-          const security =
-            want.message?.includes('PodSecurity') === true || want.message?.includes('pod-security') === true;
-          if (security) assert.match(String(actual.body['message']), WEBHOOK_PREFIX);
-        } catch {
-          differences.push(`${step.title}:\n  built-in: ${JSON.stringify(want)}\n  psa:      ${JSON.stringify(got)}`);
-        }
-        if (step.settle === true) await new Promise((wait) => setTimeout(wait, 2000));
-      }
-      t.diagnostic(`${String(steps.length)} requests, ${String(refused)} refused, ${String(warned)} with warnings`);
-
-      // Audit annotations: the plugin's `pod-security.kubernetes.io/<key>` against psa's, which the API server files
-      // under the webhook's name (`<webhook>/<key>`).
-      const builtinAudit = auditAnnotations(join(dir, 'audit-builtin.log'), /^pod-security\.kubernetes\.io\//);
-      const webhookAudit = auditAnnotations(join(dir, 'audit-webhook.log'), /^(?:advisory\.)?psa\.kube-psa\.io\//);
-      let annotated = 0;
-      steps.forEach((step, index) => {
-        const key = `step-${String(index)}`;
-        const want = builtinAudit.get(key);
-        const got = webhookAudit.get(key);
-        assert.ok(want !== undefined && got !== undefined, `${step.title}: no audit event`);
-        if (Object.keys(want).length > 0) annotated++;
-        if (process.env['PSA_E2E_VERBOSE']) t.diagnostic(`${step.title} (audit): ${JSON.stringify(want)}`);
-        try {
-          assert.deepEqual(got, want);
-        } catch {
-          differences.push(
-            `${step.title} (audit):\n  built-in: ${JSON.stringify(want)}\n  psa:      ${JSON.stringify(got)}`,
+        // The API server picks the configuration up through an informer: wait until a violating pod is refused by psa.
+        const probe = { ...(namespace('probe', { [`${P}enforce`]: 'restricted' }) as object) };
+        assert.equal((await webhooked.call('POST', '/api/v1/namespaces', probe)).status, 201);
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const answer = await webhooked.call(
+            'POST',
+            '/api/v1/namespaces/probe/pods?dryRun=All',
+            pod('p', SPECS.plain),
           );
+          if (answer.status === 403 && WEBHOOK_PREFIX.test(String(answer.body['message']))) break;
+          if (Date.now() > deadline) throw new Error(`the webhook never answered: ${JSON.stringify(answer.body)}`);
+          await new Promise((wait) => setTimeout(wait, 250));
         }
       });
-      t.diagnostic(`${String(annotated)} requests with Pod Security audit annotations`);
-      assert.deepEqual(
-        differences,
-        [],
-        `${String(differences.length)} differences over ${String(steps.length)} requests`,
-      );
-      assert.ok(annotated >= 10, `only ${String(annotated)} requests with audit annotations`);
-      // The comparison must have exercised both outcomes, not only allowed requests.
-      assert.ok(refused >= 10, `only ${String(refused)} refusals`);
-      assert.ok(warned >= 10, `only ${String(warned)} requests with warnings`);
-    });
-  },
-);
+
+      after(async () => {
+        await psa?.stop();
+        for (const server of [builtin, webhooked]) server?.child.kill('SIGKILL');
+        pki?.cleanup();
+        if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+      });
+
+      it("accepts deploy/base as a real API server validates it, the webhook's own Deployment without a warning", async () => {
+        // On the plugin's server: psa-system (labelled enforce/warn/audit restricted) for real, the rest as dry runs.
+        const kustomization = parse(readFileSync('deploy/base/kustomization.yaml', 'utf8')) as { resources: string[] };
+        const ns = '/api/v1/namespaces/psa-system';
+        const paths: Record<string, string> = {
+          Namespace: '/api/v1/namespaces',
+          ServiceAccount: `${ns}/serviceaccounts`,
+          ConfigMap: `${ns}/configmaps`,
+          ResourceQuota: `${ns}/resourcequotas`,
+          Service: `${ns}/services`,
+          Deployment: '/apis/apps/v1/namespaces/psa-system/deployments',
+          PodDisruptionBudget: '/apis/policy/v1/namespaces/psa-system/poddisruptionbudgets',
+          ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+          ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+          ValidatingWebhookConfiguration: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+        };
+        const kinds: string[] = [];
+        for (const file of kustomization.resources) {
+          for (const document of parseAllDocuments(readFileSync(join('deploy/base', file), 'utf8'))) {
+            const object = document.toJS() as { kind: string };
+            const path = paths[object.kind];
+            assert.ok(path !== undefined, `no API path for ${object.kind} (deploy/base/${file})`);
+            const dryRun = object.kind !== 'Namespace';
+            const answer = await builtin.call('POST', `${path}${dryRun ? '?dryRun=All' : ''}`, object);
+            assert.equal(answer.status, 201, `${file} ${object.kind}: ${JSON.stringify(answer.body)}`);
+            assert.deepEqual(answer.warnings, [], `${file} ${object.kind}: warnings`);
+            kinds.push(object.kind);
+          }
+        }
+        assert.ok(kinds.includes('Deployment') && kinds.includes('ValidatingWebhookConfiguration'), kinds.join(', '));
+      });
+
+      it('answers every request as the built-in plugin does', async (t) => {
+        const namespaces: Record<string, Record<string, string>> = {
+          'ns-privileged': { [`${P}enforce`]: 'privileged' },
+          'ns-baseline': { [`${P}enforce`]: 'baseline', [`${P}warn`]: 'restricted', [`${P}audit`]: 'restricted' },
+          'ns-restricted': { [`${P}enforce`]: 'restricted' },
+          'ns-default': {},
+          'ns-pinned': { [`${P}enforce`]: 'restricted', [`${P}enforce-version`]: 'v1.23', [`${P}warn`]: 'baseline' },
+          'ns-old': { [`${P}enforce`]: 'baseline', [`${P}enforce-version`]: 'v1.0', [`${P}warn-version`]: 'v1.0' },
+          'ns-bogus': { [`${P}enforce`]: 'bogus', [`${P}warn-version`]: 'not-a-version' },
+          'exempt-ns': { [`${P}enforce`]: 'restricted' },
+          monitoring: { [`${P}enforce`]: 'restricted' },
+        };
+        const steps: Step[] = [];
+        for (const [name, labels] of Object.entries(namespaces))
+          steps.push({
+            title: `create namespace ${name}`,
+            method: 'POST',
+            path: '/api/v1/namespaces',
+            body: namespace(name, labels),
+          });
+        // ns-bogus is skipped: its labels are refused (by the plugin and by psa alike), so it never exists.
+        for (const name of Object.keys(namespaces).filter((ns) => ns !== 'ns-bogus')) {
+          for (const [kind, spec] of Object.entries(SPECS)) {
+            steps.push({
+              title: `create ${kind} pod in ${name}`,
+              method: 'POST',
+              path: `/api/v1/namespaces/${name}/pods`,
+              body: pod(kind, spec),
+            });
+            steps.push({
+              title: `dry-run ${kind} pod in ${name}`,
+              method: 'POST',
+              path: `/api/v1/namespaces/${name}/pods?dryRun=All`,
+              body: pod(`${kind}-dry`, spec),
+            });
+          }
+          steps.push({
+            title: `exempt user's privileged pod in ${name}`,
+            method: 'POST',
+            path: `/api/v1/namespaces/${name}/pods`,
+            body: pod('by-exempt-user', SPECS.privileged),
+            token: EXEMPT_USER_TOKEN,
+          });
+          steps.push({
+            title: `exempt runtime class, privileged pod in ${name}`,
+            method: 'POST',
+            path: `/api/v1/namespaces/${name}/pods?dryRun=All`,
+            body: pod('exempt-class', { ...SPECS.privileged, runtimeClassName: 'exempt-class' }),
+          });
+          for (const workload of workloads(name))
+            steps.push({
+              title: `create ${workload.path.split('/').at(-1) ?? ''} ${(workload.body as { metadata: { name: string } }).metadata.name} in ${name}`,
+              method: 'POST',
+              path: workload.path,
+              body: workload.body,
+            });
+        }
+        // Updates of pods that exist (the plain pod exists wherever enforcement let it in: privileged, baseline, default).
+        for (const name of ['ns-privileged', 'ns-baseline', 'ns-default']) {
+          steps.push({
+            title: `relabel the plain pod in ${name} (metadata-only update)`,
+            method: 'PATCH',
+            path: `/api/v1/namespaces/${name}/pods/plain`,
+            body: { metadata: { labels: { app: 'web', tier: 'front' } } },
+          });
+          steps.push({
+            title: `add a privileged ephemeral container to the plain pod in ${name}`,
+            method: 'PATCH',
+            path: `/api/v1/namespaces/${name}/pods/plain/ephemeralcontainers`,
+            body: {
+              spec: {
+                ephemeralContainers: [
+                  {
+                    name: 'debug',
+                    image: 'busybox:1.36',
+                    securityContext: { privileged: true },
+                    targetContainerName: 'app',
+                  },
+                ],
+              },
+            },
+          });
+          steps.push({
+            title: `add a plain ephemeral container to the plain pod in ${name}`,
+            method: 'PATCH',
+            path: `/api/v1/namespaces/${name}/pods/plain/ephemeralcontainers`,
+            body: { spec: { ephemeralContainers: [{ name: 'debug2', image: 'busybox:1.36' }] } },
+          });
+        }
+        // Namespace relabels: tightening over existing pods, loosening, invalid values, exempt namespace.
+        const relabels: [string, Record<string, string | null>][] = [
+          ['ns-privileged', { [`${P}enforce`]: 'restricted' }],
+          ['ns-baseline', { [`${P}enforce`]: 'restricted', [`${P}enforce-version`]: 'v1.25' }],
+          ['ns-default', { [`${P}enforce`]: 'baseline', [`${P}warn`]: 'privileged' }],
+          ['ns-restricted', { [`${P}enforce`]: 'privileged' }],
+          ['ns-pinned', { [`${P}enforce`]: 'nope' }],
+          ['exempt-ns', { [`${P}enforce`]: 'baseline' }],
+          ['ns-old', { [`${P}enforce`]: null, [`${P}audit`]: 'restricted' }],
+        ];
+        for (const [name, labels] of relabels)
+          steps.push({
+            title: `relabel namespace ${name} with ${JSON.stringify(labels)}`,
+            method: 'PATCH',
+            path: `/api/v1/namespaces/${name}`,
+            body: { metadata: { labels } },
+            settle: true,
+          });
+        for (const name of ['ns-privileged', 'ns-baseline', 'ns-default', 'ns-restricted', 'ns-pinned'])
+          steps.push({
+            title: `privileged pod after the relabel in ${name}`,
+            method: 'POST',
+            path: `/api/v1/namespaces/${name}/pods?dryRun=All`,
+            body: pod('after', SPECS.privileged),
+          });
+
+        const differences: string[] = [];
+        let refused = 0;
+        let warned = 0;
+        for (const step of steps) {
+          // The field manager names the step in the audit log (it is part of the request URI there).
+          const tagged = `${step.path}${step.path.includes('?') ? '&' : '?'}fieldManager=step-${String(steps.indexOf(step))}`;
+          const call = (server: ApiServer): Promise<ApiAnswer> =>
+            server.call(step.method, tagged, step.body, step.token);
+          const [expected, actual] = await Promise.all([call(builtin), call(webhooked)]);
+          const want = verdict(expected);
+          const got = verdict(actual);
+          if (process.env['PSA_E2E_VERBOSE']) t.diagnostic(`${step.title}: ${JSON.stringify(want)}`);
+          if (want.status >= 400) refused++;
+          if (want.warnings.length > 0) warned++;
+          try {
+            assert.deepEqual(got, want);
+            // A Pod Security refusal on the webhook's server must be psa's (its plugin is off there).
+            const security =
+              want.message?.includes('PodSecurity') === true || want.message?.includes('pod-security') === true;
+            if (security) assert.match(String(actual.body['message']), WEBHOOK_PREFIX);
+          } catch {
+            differences.push(`${step.title}:\n  built-in: ${JSON.stringify(want)}\n  psa:      ${JSON.stringify(got)}`);
+          }
+          if (step.settle === true) await new Promise((wait) => setTimeout(wait, 2000));
+        }
+        t.diagnostic(`${String(steps.length)} requests, ${String(refused)} refused, ${String(warned)} with warnings`);
+
+        // Audit annotations: the plugin's `pod-security.kubernetes.io/<key>` against psa's, which the API server files
+        // under the webhook's name (`<webhook>/<key>`).
+        const builtinAudit = auditAnnotations(join(dir, 'audit-builtin.log'), /^pod-security\.kubernetes\.io\//);
+        const webhookAudit = auditAnnotations(join(dir, 'audit-webhook.log'), /^(?:advisory\.)?psa\.kube-psa\.io\//);
+        let annotated = 0;
+        steps.forEach((step, index) => {
+          const key = `step-${String(index)}`;
+          const want = builtinAudit.get(key);
+          const got = webhookAudit.get(key);
+          assert.ok(want !== undefined && got !== undefined, `${step.title}: no audit event`);
+          if (Object.keys(want).length > 0) annotated++;
+          if (process.env['PSA_E2E_VERBOSE']) t.diagnostic(`${step.title} (audit): ${JSON.stringify(want)}`);
+          try {
+            assert.deepEqual(got, want);
+          } catch {
+            differences.push(
+              `${step.title} (audit):\n  built-in: ${JSON.stringify(want)}\n  psa:      ${JSON.stringify(got)}`,
+            );
+          }
+        });
+        t.diagnostic(`${String(annotated)} requests with Pod Security audit annotations`);
+        assert.deepEqual(
+          differences,
+          [],
+          `${String(differences.length)} differences over ${String(steps.length)} requests`,
+        );
+        assert.ok(annotated >= 10, `only ${String(annotated)} requests with audit annotations`);
+        // The comparison must have exercised both outcomes, not only allowed requests.
+        assert.ok(refused >= 10, `only ${String(refused)} refusals`);
+        assert.ok(warned >= 10, `only ${String(warned)} requests with warnings`);
+      });
+    },
+  );
