@@ -556,6 +556,7 @@ for (const scenario of SCENARIOS)
           'ns-bogus': { [`${P}enforce`]: 'bogus', [`${P}warn-version`]: 'not-a-version' },
           'exempt-ns': { [`${P}enforce`]: 'restricted' },
           monitoring: { [`${P}enforce`]: 'restricted' },
+          'ns-future': { [`${P}enforce`]: 'restricted', [`${P}enforce-version`]: 'v1.99', [`${P}warn`]: 'baseline' },
         };
         const steps: Step[] = [];
         for (const [name, labels] of Object.entries(namespaces))
@@ -566,7 +567,8 @@ for (const scenario of SCENARIOS)
             body: namespace(name, labels),
           });
         // ns-bogus is skipped: its labels are refused (by the plugin and by psa alike), so it never exists.
-        for (const name of Object.keys(namespaces).filter((ns) => ns !== 'ns-bogus')) {
+        // kube-system exists from the start and is exempt in every scenario.
+        for (const name of [...Object.keys(namespaces).filter((ns) => ns !== 'ns-bogus'), 'kube-system']) {
           for (const [kind, spec] of Object.entries(SPECS)) {
             steps.push({
               title: `create ${kind} pod in ${name}`,
