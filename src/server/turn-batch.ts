@@ -3,8 +3,8 @@
  * hands over many connections) wait until the turn's I/O callbacks have all run and are then decided back to back in
  * the check phase. Without it each decision runs between two connections' TLS, HTTP and kernel work, which evict the
  * admission code and data from the CPU caches: measured on one core, a decision cost about three times its
- * tight-loop time, and grouping them made the webhook ~1.5x faster (docs/perf/webhook.md, run 21). A lone request
- * waits only for the rest of its own turn.
+ * tight-loop time, and grouping them cut the CPU per review by about 30% (docs/perf/webhook.md, runs 21 to 24). A
+ * lone request waits only for the rest of its own turn.
  */
 export interface TurnBatcher {
   /** Resolves in the check phase of the current event-loop turn, together with every other caller of this turn. */
