@@ -367,6 +367,20 @@ function auditAnnotations(file: string, prefix: RegExp): Map<string, Record<stri
   return byStep;
 }
 
+/**
+ * Waits until the API server's watch cache holds the object an update returned (a GET with that resourceVersion is
+ * answered from the cache once it is at least that new).
+ */
+async function waitForCache(server: ApiServer, path: string, answer: ApiAnswer): Promise<void> {
+  if (answer.status !== 200) return;
+  const metadata = answer.body['metadata'] as { resourceVersion?: string } | undefined;
+  const version = metadata?.resourceVersion;
+  if (version === undefined) return;
+  const object = path.replace(/\?.*$/, '').replace(/\/ephemeralcontainers$/, '');
+  const read = await server.call('GET', `${object}?resourceVersion=${version}`);
+  assert.equal(read.status, 200, `${server.name}: GET ${object} at ${version}: ${JSON.stringify(read.body)}`);
+}
+
 interface Step {
   readonly title: string;
   readonly method: string;
@@ -686,6 +700,16 @@ for (const scenario of SCENARIOS)
             differences.push(`${step.title}:\n  built-in: ${JSON.stringify(want)}\n  psa:      ${JSON.stringify(got)}`);
           }
           if (step.settle === true) await new Promise((wait) => setTimeout(wait, 2000));
+          // An update reads the object from the API server's watch cache; one sent before that cache has seen the
+          // previous update starts from a stale object, and admission (built-in or webhook) may see that one. So
+          // before the next step, each server's cache must have caught up with what this update wrote.
+          if (step.method === 'PATCH')
+            await Promise.all(
+              [
+                [builtin, expected],
+                [webhooked, actual],
+              ].map(([server, answer]) => waitForCache(server as ApiServer, step.path, answer as ApiAnswer)),
+            );
         }
         t.diagnostic(`${String(steps.length)} requests, ${String(refused)} refused, ${String(warned)} with warnings`);
 
