@@ -22,6 +22,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createTestPki, type TestPki } from '../test/server/certs.ts';
+import { freePort } from '../test/server/helpers.ts';
 import { startKubeApiStandIn, type KubeApiStandIn } from '../test/server/kube-api-stand-in.ts';
 import { benchOutDir } from './lib/machine.ts';
 import { formatTable } from './lib/table.ts';
@@ -187,19 +188,6 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
-}
-
-function freePort(): Promise<number> {
-  return import('node:net').then(
-    ({ createServer }) =>
-      new Promise((resolve) => {
-        const server = createServer();
-        server.listen(0, '127.0.0.1', () => {
-          const { port } = server.address() as { port: number };
-          server.close(() => resolve(port));
-        });
-      }),
-  );
 }
 
 /** Starts a server process, on core 0 alone with `--pin` (taskset execs the command: the pid is the server's). */

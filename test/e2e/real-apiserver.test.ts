@@ -10,12 +10,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import { createTestPki, type TestPki } from '../server/certs.ts';
+import { freePort } from '../server/helpers.ts';
 import { startTestWebhook, type TestWebhook } from '../server/webhook-fixture.ts';
 
 const BINARY = resolve(process.env['PSA_KUBE_APISERVER'] ?? 'test/e2e/kube-apiserver/bin/kube-apiserver-e2e');
@@ -85,13 +85,24 @@ exemptions:
   },
 ];
 
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => done(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
+/** The API path objects of `kind` are created at (namespaced kinds in `namespace`). */
+function collectionPath(kind: string, namespace: string): string {
+  const core = `/api/v1/namespaces/${namespace}`;
+  const paths: Readonly<Record<string, string>> = {
+    Namespace: '/api/v1/namespaces',
+    ServiceAccount: `${core}/serviceaccounts`,
+    ConfigMap: `${core}/configmaps`,
+    ResourceQuota: `${core}/resourcequotas`,
+    Service: `${core}/services`,
+    Deployment: `/apis/apps/v1/namespaces/${namespace}/deployments`,
+    PodDisruptionBudget: `/apis/policy/v1/namespaces/${namespace}/poddisruptionbudgets`,
+    ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+    ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+    ValidatingWebhookConfiguration: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+  };
+  const path = paths[kind];
+  assert.ok(path !== undefined, `no API path for ${kind}`);
+  return path;
 }
 
 interface ApiAnswer {
@@ -251,8 +262,8 @@ const SPECS = {
   },
 } as const;
 
-function pod(name: string, spec: unknown, labels: Record<string, string> = { app: 'web' }): unknown {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec };
+function pod(name: string, spec: unknown): unknown {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'web' } }, spec };
 }
 
 function template(spec: unknown): unknown {
@@ -462,15 +473,8 @@ for (const scenario of SCENARIOS)
         // psa's identity in the cluster: deploy/'s namespace, service account and least-privilege RBAC, and a token for it.
         for (const file of ['namespace.yaml', 'serviceaccount.yaml', 'rbac.yaml']) {
           for (const document of parseAllDocuments(readFileSync(join('deploy/base', file), 'utf8'))) {
-            const object = document.toJS() as { kind: string; metadata: { namespace?: string } };
-            const path = {
-              Namespace: '/api/v1/namespaces',
-              ServiceAccount: `/api/v1/namespaces/${object.metadata.namespace ?? ''}/serviceaccounts`,
-              ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
-              ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
-            }[object.kind];
-            assert.ok(path !== undefined, `unexpected kind ${object.kind} in deploy/base/${file}`);
-            const created = await webhooked.call('POST', path, object);
+            const object = document.toJS() as { kind: string };
+            const created = await webhooked.call('POST', collectionPath(object.kind, 'psa-system'), object);
             assert.equal(created.status, 201, `${file}: ${JSON.stringify(created.body)}`);
           }
         }
@@ -505,7 +509,7 @@ for (const scenario of SCENARIOS)
         assert.equal(registered.status, 201, JSON.stringify(registered.body));
 
         // The API server picks the configuration up through an informer: wait until a violating pod is refused by psa.
-        const probe = { ...(namespace('probe', { [`${P}enforce`]: 'restricted' }) as object) };
+        const probe = namespace('probe', { [`${P}enforce`]: 'restricted' });
         assert.equal((await webhooked.call('POST', '/api/v1/namespaces', probe)).status, 201);
         const deadline = Date.now() + 60_000;
         for (;;) {
@@ -530,25 +534,11 @@ for (const scenario of SCENARIOS)
       it("accepts deploy/base as a real API server validates it, the webhook's own Deployment without a warning", async () => {
         // On the plugin's server: psa-system (labelled enforce/warn/audit restricted) for real, the rest as dry runs.
         const kustomization = parse(readFileSync('deploy/base/kustomization.yaml', 'utf8')) as { resources: string[] };
-        const ns = '/api/v1/namespaces/psa-system';
-        const paths: Record<string, string> = {
-          Namespace: '/api/v1/namespaces',
-          ServiceAccount: `${ns}/serviceaccounts`,
-          ConfigMap: `${ns}/configmaps`,
-          ResourceQuota: `${ns}/resourcequotas`,
-          Service: `${ns}/services`,
-          Deployment: '/apis/apps/v1/namespaces/psa-system/deployments',
-          PodDisruptionBudget: '/apis/policy/v1/namespaces/psa-system/poddisruptionbudgets',
-          ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
-          ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
-          ValidatingWebhookConfiguration: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
-        };
         const kinds: string[] = [];
         for (const file of kustomization.resources) {
           for (const document of parseAllDocuments(readFileSync(join('deploy/base', file), 'utf8'))) {
             const object = document.toJS() as { kind: string };
-            const path = paths[object.kind];
-            assert.ok(path !== undefined, `no API path for ${object.kind} (deploy/base/${file})`);
+            const path = collectionPath(object.kind, 'psa-system');
             const dryRun = object.kind !== 'Namespace';
             const answer = await builtin.call('POST', `${path}${dryRun ? '?dryRun=All' : ''}`, object);
             assert.equal(answer.status, 201, `${file} ${object.kind}: ${JSON.stringify(answer.body)}`);

@@ -1,4 +1,5 @@
-// Shared fixtures for the server tests: a silent (or capturing) logger and a fake review handler.
+// Shared fixtures for the server tests: a silent (or capturing) logger, a fake review handler and a free port.
+import { createServer } from 'node:net';
 import { createLogger, type Logger } from '../../src/server/logger.ts';
 import type { ReviewHandler } from '../../src/server/review.ts';
 
@@ -49,4 +50,14 @@ export const echoHandler: ReviewHandler = (body) => {
 
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on (for a server started in another process). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
 }

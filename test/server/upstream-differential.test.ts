@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { isUtf8 } from 'node:buffer';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { connect } from 'node:tls';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +15,7 @@ import { createTestPki, type TestPki } from './certs.ts';
 import { send } from './client.ts';
 import { startKubeApiStandIn, type KubeApiStandIn } from './kube-api-stand-in.ts';
 import { createRandom, fuzzBody, loadSeedReviews } from './fuzz.ts';
+import { freePort } from './helpers.ts';
 import { eventually, startTestWebhook, type TestWebhook } from './webhook-fixture.ts';
 
 const BINARY = resolve(process.env['PSA_UPSTREAM_WEBHOOK'] ?? 'bench/upstream-webhook/bin/pod-security-webhook');
@@ -41,12 +41,7 @@ describe('recorded reviews against upstream webhook', { skip: available ? false 
     const kubeconfig = api.writeKubeconfig(join(pki.dir, 'kubeconfig'), pki.caFile);
     const config = join(pki.dir, 'config.yaml');
     writeFileSync(config, readFileSync(join(DATA, 'config.yaml')));
-    port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const address = probe.address();
-        probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-      });
-    });
+    port = await freePort();
     child = spawn(
       BINARY,
       [
