@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
 import { createConcurrencyLimiter } from './concurrency.ts';
+import { guardConnections } from './connection-guard.ts';
 import type { Logger } from './logger.ts';
 import type { ServerMetrics } from './metrics.ts';
-import { parseGoDuration } from './options.ts';
+import { DEFAULT_MAX_CONNECTIONS, parseGoDuration } from './options.ts';
 import { RequestScope } from './request-scope.ts';
 import type { ReviewHandler, ReviewOutcome } from './review.ts';
 import { createTurnBatcher } from './turn-batch.ts';
@@ -61,6 +62,10 @@ export interface HttpServerOptions {
   readonly bodyTimeoutMs?: number;
   readonly keepAliveTimeoutMs?: number;
   readonly handshakeTimeoutMs?: number;
+  /** Connections held at once, TLS handshakes included (see connection-guard.ts). */
+  readonly maxConnections?: number;
+  /** A response the client does not read for this long ends its connection. */
+  readonly writeStallMs?: number;
 }
 
 export interface WebhookHttpServer {
@@ -208,7 +213,6 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
   let draining = false;
   let notReady = false;
   let active = 0;
-  const sockets = new Set<Socket>();
 
   const server = createServer({
     ...options.tls,
@@ -227,16 +231,15 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
     connectionsCheckingInterval: Math.min(1000, Math.ceil((options.headersTimeoutMs ?? 10_000) / 2)),
     maxHeaderSize: 16 * 1024,
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
   server.on('tlsClientError', (error: Error) => {
     logger.debug({ err: error.message }, 'TLS handshake failed');
   });
-  server.on('clientError', (error: Error, socket: Socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy(error);
+  const connections = guardConnections(server, {
+    maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    writeStallMs: options.writeStallMs ?? bodyTimeoutMs,
+    checkIntervalMs: Math.min(1000, Math.ceil(bodyTimeoutMs / 4)),
+    metrics,
+    logger,
   });
 
   metrics.trackInFlight(() => active);
@@ -455,9 +458,10 @@ export function createWebhookHttpServer(options: HttpServerOptions): WebhookHttp
       if (result === 'expired') {
         logger.warn({ inFlight: active }, 'shutdown grace period expired, closing connections');
         server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
+        connections.destroyAll();
         await closed;
       }
+      connections.stop();
     },
   };
 }

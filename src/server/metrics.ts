@@ -12,9 +12,10 @@ import {
   metricPolicyVersion,
 } from '../admission/metrics.ts';
 import type { Decision, MetricAttributes, MetricsRecorder } from '../admission/types.ts';
+import { CONNECTION_CLOSE_REASONS, type ConnectionMetrics } from './connection-guard.ts';
 
 /** The webhook's Prometheus registry: upstream's three counters, our transport metrics and process metrics. */
-export interface ServerMetrics {
+export interface ServerMetrics extends ConnectionMetrics {
   readonly registry: Registry;
   readonly recorder: MetricsRecorder;
   /** The `/metrics` text; a cluster worker replaces it with the aggregate of every worker. */
@@ -154,6 +155,28 @@ export function createServerMetrics(
       this.set(readInFlight());
     },
   });
+  let readOpenConnections = (): number => 0;
+  new Gauge({
+    name: 'psa_webhook_open_connections',
+    help: 'Client connections currently open, TLS handshakes included.',
+    registers,
+    collect() {
+      this.set(readOpenConnections());
+    },
+  });
+  const connectionsClosed = new Counter({
+    name: 'psa_webhook_connections_closed_total',
+    help: 'Client connections closed, by reason (closed: by the client, or after a response asking to close).',
+    labelNames: ['reason'],
+    registers,
+  });
+  for (const reason of CONNECTION_CLOSE_REASONS) connectionsClosed.inc({ reason }, 0);
+  const closedChildren = boundChildren<{ inc(): void }>();
+  const connectionsDropped = new Counter({
+    name: 'psa_webhook_connections_dropped_total',
+    help: 'Client connections closed on arrival because --max-connections were open.',
+    registers,
+  });
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
   // Labels are passed in alphabetical order: prom-client writes them in insertion order, upstream sorts them.
@@ -189,6 +212,15 @@ export function createServerMetrics(
     },
     trackInFlight(read) {
       readInFlight = read;
+    },
+    trackOpenConnections(read) {
+      readOpenConnections = read;
+    },
+    connectionClosed(reason) {
+      closedChildren(reason, () => connectionsClosed.labels({ reason })).inc();
+    },
+    connectionDropped() {
+      connectionsDropped.inc();
     },
   };
 }

@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
 
+/** The default connection budget per process (`--max-connections`); docs/webhook.md says how it was sized. */
+export const DEFAULT_MAX_CONNECTIONS = 2048;
+
 /** Everything `psa serve` is configured with, after flag parsing and validation. */
 export interface ServeOptions {
   readonly tlsCertFile: string;
@@ -15,6 +18,8 @@ export interface ServeOptions {
   readonly clientQpsLimit: number;
   readonly clientQpsBurst: number;
   readonly maxInFlight: number;
+  /** Connections held at once per process, TLS handshakes included; more are closed on arrival. */
+  readonly maxConnections: number;
   /** Processes sharing the port (node:cluster); 1 runs in-process. */
   readonly workers: number;
   readonly maxQueued: number;
@@ -55,6 +60,8 @@ Namespaces and pods:
 Limits:
   --workers N                   processes sharing the port, each with its own namespace cache (default 1)
   --max-in-flight N             admission requests evaluated concurrently per process (default 64)
+  --max-connections N           client connections held at once per process, TLS handshakes included; more are
+                                closed on arrival (default 2048)
   --max-queued N                admission requests waiting for a slot before answering 429 (default 512)
   --request-timeout DURATION    longest a request may take; the API server's ?timeout= shortens it (default 10s)
   --shutdown-delay DUR          after SIGTERM, keep serving with /readyz failing for this long (default 0s)
@@ -83,6 +90,7 @@ const FLAGS = {
   'client-qps-limit': { type: 'string' },
   'client-qps-burst': { type: 'string' },
   'max-in-flight': { type: 'string' },
+  'max-connections': { type: 'string' },
   workers: { type: 'string' },
   'max-queued': { type: 'string' },
   'request-timeout': { type: 'string' },
@@ -201,6 +209,7 @@ export function parseServeArgs(argv: readonly string[]): ParsedServeArgs {
     clientQpsLimit: numberFlag('client-qps-limit', values['client-qps-limit'], 20),
     clientQpsBurst: integerFlag('client-qps-burst', values['client-qps-burst'], 50, 1, 1_000_000),
     maxInFlight: integerFlag('max-in-flight', values['max-in-flight'], 64, 1, 100_000),
+    maxConnections: integerFlag('max-connections', values['max-connections'], DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
     workers: integerFlag('workers', values['workers'], 1, 1, 64),
     maxQueued: integerFlag('max-queued', values['max-queued'], 512, 0, 1_000_000),
     requestTimeoutMs: durationFlag('request-timeout', values['request-timeout'], 10_000),
@@ -229,6 +238,7 @@ export function parseServeArgs(argv: readonly string[]): ParsedServeArgs {
       clientQpsLimit: num(results.clientQpsLimit),
       clientQpsBurst: num(results.clientQpsBurst),
       maxInFlight: num(results.maxInFlight),
+      maxConnections: num(results.maxConnections),
       workers: num(results.workers),
       maxQueued: num(results.maxQueued),
       requestTimeoutMs: num(results.requestTimeoutMs),

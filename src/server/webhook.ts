@@ -85,6 +85,7 @@ export async function startWebhook(options: ServeOptions, deps: WebhookDependenc
     metrics,
     logger,
     maxInFlight: options.maxInFlight,
+    maxConnections: options.maxConnections,
     maxQueued: options.maxQueued,
     requestTimeoutMs: options.requestTimeoutMs,
   });
