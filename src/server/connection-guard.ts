@@ -135,6 +135,7 @@ export function guardConnections(server: Server, options: ConnectionGuardOptions
       return;
     }
     if (code?.startsWith('HPE_') === true && socket.writable) {
+      logger.debug({ err: error.message, code }, 'malformed request: answered 400, closing the connection');
       count(socket, 'bad_request');
       socket.end(BAD_REQUEST);
       setTimeout(() => socket.destroy(), LINGER_MS).unref();

@@ -6,7 +6,7 @@ import { createConcurrencyLimiter } from './concurrency.ts';
 import { guardConnections } from './connection-guard.ts';
 import type { Logger } from './logger.ts';
 import type { ServerMetrics } from './metrics.ts';
-import { DEFAULT_MAX_CONNECTIONS, parseGoDuration } from './options.ts';
+import { DEFAULT_MAX_CONNECTIONS, KEEP_ALIVE_TIMEOUT_MS, parseGoDuration } from './options.ts';
 import { RequestScope } from './request-scope.ts';
 import type { ReviewHandler, ReviewOutcome } from './review.ts';
 import { createTurnBatcher } from './turn-batch.ts';
@@ -14,13 +14,7 @@ import { createTurnBatcher } from './turn-batch.ts';
 /** Upstream's request body limit: a body that reaches 3 MiB is refused with 413. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-/**
- * How long an idle keep-alive connection stays open. Longer than the API server's webhook client keeps idle
- * connections (Go's 90 s), so the client is the one that closes them: a server closing first races the client's next
- * review on that connection, and a POST lost that way fails the call (with `failurePolicy: Fail`, the pod).
- * Upstream's server uses 90 s.
- */
-export const KEEP_ALIVE_TIMEOUT_MS = 120_000;
+export { KEEP_ALIVE_TIMEOUT_MS };
 
 const SERVER_CIPHERS = [
   'TLS_AES_128_GCM_SHA256',

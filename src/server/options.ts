@@ -3,6 +3,14 @@ import { parseArgs } from 'node:util';
 /** The default connection budget per process (`--max-connections`); docs/webhook.md says how it was sized. */
 export const DEFAULT_MAX_CONNECTIONS = 2048;
 
+/**
+ * How long an idle keep-alive connection stays open. Longer than the API server's webhook client keeps idle
+ * connections (Go's 90 s), so the client is the one that closes them: a server closing first races the client's next
+ * review on that connection, and a POST lost that way fails the call (with `failurePolicy: Fail`, the pod).
+ * Upstream's server uses 90 s.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 120_000;
+
 /** Everything `psa serve` is configured with, after flag parsing and validation. */
 export interface ServeOptions {
   readonly tlsCertFile: string;
@@ -25,6 +33,11 @@ export interface ServeOptions {
   readonly maxQueued: number;
   /** Upper bound of a request's deadline; also used when the API server sends no `?timeout=`. */
   readonly requestTimeoutMs: number;
+  /** Connection deadlines: TLS handshake, request headers, idle keep-alive, and a stalled body or unread response. */
+  readonly tlsHandshakeTimeoutMs: number;
+  readonly readHeaderTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly slowClientTimeoutMs: number;
   readonly shutdownGracePeriodMs: number;
   /** After SIGTERM, how long to keep serving while `/readyz` fails, so endpoints drop the pod before it stops. */
   readonly shutdownDelayMs: number;
@@ -64,6 +77,11 @@ Limits:
                                 closed on arrival (default 2048)
   --max-queued N                admission requests waiting for a slot before answering 429 (default 512)
   --request-timeout DURATION    longest a request may take; the API server's ?timeout= shortens it (default 10s)
+  --tls-handshake-timeout DUR   a connection must finish its TLS handshake within this (default 10s)
+  --read-header-timeout DUR     then send a request's headers within this (default 10s)
+  --idle-timeout DUR            an idle keep-alive connection is closed after this (default 120s)
+  --slow-client-timeout DUR     a request body or a response that makes no progress for this long ends the
+                                connection (default 10s)
   --shutdown-delay DUR          after SIGTERM, keep serving with /readyz failing for this long (default 0s)
   --shutdown-grace-period DUR   then how long to wait for in-flight requests (default 25s)
   --file-watch-interval DUR     how often watched files are checked (default 2s)
@@ -94,6 +112,10 @@ const FLAGS = {
   workers: { type: 'string' },
   'max-queued': { type: 'string' },
   'request-timeout': { type: 'string' },
+  'tls-handshake-timeout': { type: 'string' },
+  'read-header-timeout': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'slow-client-timeout': { type: 'string' },
   'shutdown-grace-period': { type: 'string' },
   'shutdown-delay': { type: 'string' },
   'file-watch-interval': { type: 'string' },
@@ -213,6 +235,10 @@ export function parseServeArgs(argv: readonly string[]): ParsedServeArgs {
     workers: integerFlag('workers', values['workers'], 1, 1, 64),
     maxQueued: integerFlag('max-queued', values['max-queued'], 512, 0, 1_000_000),
     requestTimeoutMs: durationFlag('request-timeout', values['request-timeout'], 10_000),
+    tlsHandshakeTimeoutMs: durationFlag('tls-handshake-timeout', values['tls-handshake-timeout'], 10_000),
+    readHeaderTimeoutMs: durationFlag('read-header-timeout', values['read-header-timeout'], 10_000),
+    idleTimeoutMs: durationFlag('idle-timeout', values['idle-timeout'], KEEP_ALIVE_TIMEOUT_MS),
+    slowClientTimeoutMs: durationFlag('slow-client-timeout', values['slow-client-timeout'], 10_000),
     shutdownGracePeriodMs: durationFlag('shutdown-grace-period', values['shutdown-grace-period'], 25_000),
     shutdownDelayMs: durationFlag('shutdown-delay', values['shutdown-delay'], 0, true),
     fileWatchIntervalMs: durationFlag('file-watch-interval', values['file-watch-interval'], 2_000),
@@ -242,6 +268,10 @@ export function parseServeArgs(argv: readonly string[]): ParsedServeArgs {
       workers: num(results.workers),
       maxQueued: num(results.maxQueued),
       requestTimeoutMs: num(results.requestTimeoutMs),
+      tlsHandshakeTimeoutMs: num(results.tlsHandshakeTimeoutMs),
+      readHeaderTimeoutMs: num(results.readHeaderTimeoutMs),
+      idleTimeoutMs: num(results.idleTimeoutMs),
+      slowClientTimeoutMs: num(results.slowClientTimeoutMs),
       shutdownGracePeriodMs: num(results.shutdownGracePeriodMs),
       shutdownDelayMs: num(results.shutdownDelayMs),
       fileWatchIntervalMs: num(results.fileWatchIntervalMs),

@@ -88,6 +88,11 @@ export async function startWebhook(options: ServeOptions, deps: WebhookDependenc
     maxConnections: options.maxConnections,
     maxQueued: options.maxQueued,
     requestTimeoutMs: options.requestTimeoutMs,
+    handshakeTimeoutMs: options.tlsHandshakeTimeoutMs,
+    headersTimeoutMs: options.readHeaderTimeoutMs,
+    keepAliveTimeoutMs: options.idleTimeoutMs,
+    bodyTimeoutMs: options.slowClientTimeoutMs,
+    writeStallMs: options.slowClientTimeoutMs,
   });
 
   let primed = false;

@@ -372,6 +372,35 @@ describe('slow clients', () => {
       assert.ok(data === '' || data.startsWith('HTTP/1.1 408') || data.startsWith('HTTP/1.1 400'), data);
     }));
 
+  it('a client that stops reading its response is disconnected once nothing moves for the stall timeout', async () => {
+    // 64 MiB cannot fit the client's receive buffer (loopback grows it to 32 MiB at most) plus the server's send buffer.
+    const huge = 'x'.repeat(64 * 1024 * 1024);
+    const bigAnswer: ReviewHandler = async (body, context) => {
+      const outcome = await echoHandler(body, context);
+      return outcome.kind === 'reviewed' ? { ...outcome, body: huge } : outcome;
+    };
+    const metrics = createServerMetrics({ processMetrics: false });
+    await withServer({ handler: bigAnswer, writeStallMs: 300, bodyTimeoutMs: 400, metrics }, async (port, server) => {
+      const socket = await rawTls(port);
+      socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+      socket.pause();
+      socket.on('error', () => undefined);
+      const open = (): Promise<number> =>
+        new Promise((resolve, reject) =>
+          server.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+        );
+      await delay(300);
+      assert.equal(await open(), 1, 'the response is stuck in flight');
+      const started = Date.now();
+      while ((await open()) > 0) {
+        assert.ok(Date.now() - started < 5000, 'the stalled connection was never closed');
+        await delay(50);
+      }
+      socket.destroy();
+      assert.match(await metrics.exposition(), /psa_webhook_connections_closed_total\{reason="write_stall"\} 1/);
+    });
+  });
+
   it('a client that stalls mid-body gets 400 and is disconnected', () =>
     withServer({ bodyTimeoutMs: 400 }, async (port) => {
       const socket = await rawTls(port);
