@@ -128,7 +128,7 @@ export interface OutcomeCounts {
 }
 
 /** `psa check`'s exit code: 2 on input errors, 1 on refusals (and warnings / audit violations per `failOn`), else 0. */
-export function exitCode(s: OutcomeCounts, failOn: FailOn): number {
+export function exitCode(s: OutcomeCounts, failOn: FailOn): 0 | 1 | 2 {
   if (s.errors > 0) return 2;
   if (s.refused > 0) return 1;
   if (failOn !== 'enforce' && s.warned > 0) return 1;
