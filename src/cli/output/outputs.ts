@@ -79,38 +79,48 @@ export async function openOutputs(
   io: CliIo,
   resolvePath: (p: string) => string,
 ): Promise<Outputs> {
-  const writers: StreamWriter[] = [];
-  const files: { name: string; stream: WriteStream; error: Promise<Error | undefined> }[] = [];
+  const outputs: { writer: StreamWriter; file?: OpenFile }[] = [];
   const reporters: Reporter[] = [];
   for (const spec of specs) {
-    let writer: StreamWriter;
-    if (spec.file === undefined) {
-      writer = new StreamWriter(io.stdout);
-    } else {
-      const stream = createWriteStream(resolvePath(spec.file));
-      const error = new Promise<Error | undefined>((resolve) => {
-        stream.once('error', resolve);
-        stream.once('close', () => resolve(undefined));
-      });
-      files.push({ name: spec.file, stream, error });
-      writer = new StreamWriter(stream);
-    }
-    writers.push(writer);
+    const file = spec.file === undefined ? undefined : openFile(spec.file, resolvePath(spec.file));
+    const writer = new StreamWriter(file === undefined ? io.stdout : file.stream);
+    outputs.push({ writer, ...(file === undefined ? {} : { file }) });
     reporters.push(await createReporter(spec.format, writer.write, io, spec.file === undefined));
   }
+  const files = outputs.flatMap((o) => (o.file === undefined ? [] : [o.file]));
   return {
     reporter: reporters.length === 1 ? reporters[0]! : fanOut(reporters),
     async drain() {
-      for (const w of writers) await w.drain();
+      // A file that failed emits nothing more: waiting for it to drain would wait forever.
+      for (const o of outputs) if (o.file?.error === undefined) await o.writer.drain();
     },
     async close() {
       for (const f of files) f.stream.end();
-      for (const f of files) {
-        const error = await f.error;
-        if (error !== undefined) throw new OutputFileError(f.name, error);
-      }
+      await Promise.all(files.map((f) => f.closed));
+      const failed = files.find((f) => f.error !== undefined);
+      if (failed?.error !== undefined) throw new OutputFileError(failed.name, failed.error);
     },
   };
+}
+
+interface OpenFile {
+  readonly name: string;
+  readonly stream: WriteStream;
+  /** Settles when the stream is closed, after an error too. */
+  readonly closed: Promise<void>;
+  error: Error | undefined;
+}
+
+function openFile(name: string, path: string): OpenFile {
+  const stream = createWriteStream(path);
+  const file: OpenFile = {
+    name,
+    stream,
+    error: undefined,
+    closed: new Promise<void>((resolve) => stream.once('close', resolve)),
+  };
+  stream.once('error', (error) => (file.error = error));
+  return file;
 }
 
 /** An output file that could not be written (a missing folder, no permission). */
