@@ -25,7 +25,8 @@ import { formatProblem } from '../output/text.ts';
 import { StreamWriter } from '../output/writer.ts';
 import { fieldIssueProblems, readManifests } from '../pipeline.ts';
 
-const OPTIONS = {
+/** The flags of this command (also read by `psa completion`). */
+export const OPTIONS = {
   level: { type: 'string' },
   version: { type: 'string' },
   output: { type: 'string', short: 'o', multiple: true },
@@ -39,8 +40,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** The flags of `psa check` (also read by `psa completion`). */
-export const CHECK_OPTIONS = OPTIONS;
 
 /** Parses `NS:key=value[,key=value]` into namespace -> labels (later flags add to / override earlier ones). */
 export function parseNamespaceLabels(flags: readonly string[]): Map<string, Record<string, string>> {
