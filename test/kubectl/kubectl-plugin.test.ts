@@ -2,10 +2,22 @@
 // installed), else by an emulation of kubectl's plugin lookup. Both pass the arguments after the plugin name.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parse } from 'yaml';
 import { ROOT } from '../cli/helpers.ts';
 
 const temp = mkdtempSync(join(tmpdir(), 'psa-kubectl-'));
@@ -116,5 +128,42 @@ describe(`kubectl psa (${kubectl === undefined ? 'emulated plugin lookup: kubect
     const flag = kubectlPsa(['check', '--fail-no', 'warn', 'examples/']);
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /^psa check: unknown flag --fail-no \(did you mean --fail-on\?\)$/m);
+  });
+});
+
+describe('krew (deploy/krew)', () => {
+  it('the manifest template names the launcher of each platform as its bin, and ships lib/', () => {
+    const text = readFileSync(join(ROOT, 'deploy', 'krew', 'psa.yaml'), 'utf8');
+    const manifest = parse(text.replaceAll(/\{\{(\w+)\}\}/g, 'X'));
+    assert.equal(manifest.apiVersion, 'krew.googlecontainertools.github.com/v1alpha2');
+    assert.equal(manifest.kind, 'Plugin');
+    assert.equal(manifest.metadata.name, 'psa');
+    const placeholders = new Set([...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]));
+    assert.deepEqual([...placeholders].sort(), ['SHA256_UNIX', 'SHA256_WINDOWS', 'VERSION']);
+    assert.equal(manifest.spec.version, 'vX');
+    for (const platform of manifest.spec.platforms) {
+      const from = platform.files.map((f: { from: string }) => f.from);
+      assert.ok(from.includes(platform.bin), `${platform.bin} is in the archive`);
+      assert.ok(from.includes('lib'));
+      assert.match(platform.uri, /^https:\/\/github\.com\/.+\/releases\/download\/vX\//);
+    }
+  });
+
+  it('the launcher follows the krew symlink to find lib/ and passes the arguments on', () => {
+    // krew's layout: the archive unpacked in a store folder, a symlink to the launcher in ~/.krew/bin.
+    const store = join(temp, 'krew', 'store', 'psa', 'v0.1.0');
+    mkdirSync(join(store, 'lib', 'dist'), { recursive: true });
+    copyFileSync(join(ROOT, 'deploy', 'krew', 'kubectl-psa'), join(store, 'kubectl-psa'));
+    chmodSync(join(store, 'kubectl-psa'), 0o755);
+    writeFileSync(join(store, 'lib', 'dist', 'main.js'), 'console.log(JSON.stringify(process.argv.slice(2)));\n');
+    const krewBin = join(temp, 'krew', 'bin');
+    mkdirSync(krewBin, { recursive: true });
+    symlinkSync(join('..', 'store', 'psa', 'v0.1.0', 'kubectl-psa'), join(krewBin, 'kubectl-psa'));
+    const r = spawnSync(join(krewBin, 'kubectl-psa'), ['check', '--fail-on', 'warn', 'a b.yaml'], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}/usr/bin${delimiter}/bin` },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '["check","--fail-on","warn","a b.yaml"]\n');
   });
 });
