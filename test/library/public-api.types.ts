@@ -7,6 +7,8 @@ import { decodePod, evaluatePod, parseLevelVersion } from 'kube-psa';
 import type { CheckReport, CheckManifestsOptions, FailOn, ModeReport, ObjectReport } from 'kube-psa/check';
 import { checkExitCode, checkManifests, InvalidConfigurationError } from 'kube-psa/check';
 
+// The idioms of type tests: a type parameter used once is the point of `Equal` and `expectType`.
+/* eslint-disable @typescript-eslint/no-unnecessary-type-parameters, @typescript-eslint/no-unused-vars */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<T extends true>(): void {}
 
@@ -31,7 +33,6 @@ if (parsed.ok) {
 // A denied check result needs its reason.
 // @ts-expect-error the denied branch requires a reason
 const denied: CheckResult = { allowed: false };
-void denied;
 
 // checkManifests: (string, options?) => Promise<CheckReport>, the -o json document.
 expectType<Equal<ReturnType<typeof checkManifests>, Promise<CheckReport>>>();
@@ -50,13 +51,10 @@ const options: CheckManifestsOptions = {
   talosPatches: ['cluster: {}'],
   namespaceLabels: { shop: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
 };
-void options;
 // @ts-expect-error namespace labels are strings
 const badLabels: CheckManifestsOptions = { namespaceLabels: { shop: { enforce: 1 } } };
 // @ts-expect-error exactOptionalPropertyTypes: leave a field out rather than set it to undefined
 const undefinedFile: CheckManifestsOptions = { file: undefined };
-void badLabels;
-void undefinedFile;
 const summary = (await checkManifests('')).summary;
 // @ts-expect-error fail-on takes a mode, not a boolean
 checkExitCode(summary, true);
@@ -67,3 +65,5 @@ export async function readsResults(): Promise<string[]> {
   report.results.push(report.results[0]!);
   return report.results.filter((r) => r.refused).map((r) => r.refusal ?? '');
 }
+
+export { badLabels, denied, options, undefinedFile };

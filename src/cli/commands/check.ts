@@ -40,7 +40,6 @@ export const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-
 /** Parses `NS:key=value[,key=value]` into namespace -> labels (later flags add to / override earlier ones). */
 export function parseNamespaceLabels(flags: readonly string[]): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();

@@ -85,7 +85,7 @@ export function createMarkdownReporter(write: Write): Reporter {
         if (problems.length > MARKDOWN_MAX_ROWS) out.push(`- _…and ${problems.length - MARKDOWN_MAX_ROWS} more._`);
         out.push('');
       }
-      write(`${out.join('\n')}`);
+      write(out.join('\n'));
     },
   };
 }
