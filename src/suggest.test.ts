@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parseServeArgs } from './server/options.ts';
 import { closest, editDistance, suggestFlag } from './suggest.ts';
 
 const COMMANDS = ['check', 'explain', 'fix', 'namespace', 'config', 'serve', 'version', 'completion', 'help'];
@@ -41,4 +42,15 @@ describe('did you mean', () => {
     ['-x', ''],
   ] as const;
   for (const [flag, hint] of flags) it(`${flag}${hint}`, () => assert.equal(suggestFlag(flag, OPTIONS), hint));
+
+  it('psa serve: an unknown flag names the nearest (words separated by _ are normalized first)', () => {
+    assert.deepEqual(parseServeArgs(['--tls-cert', 'a.pem']), {
+      kind: 'error',
+      message: 'unknown flag --tls-cert (did you mean --tls-cert-file?)',
+    });
+    assert.deepEqual(parseServeArgs(['--secure_prot', '1']), {
+      kind: 'error',
+      message: 'unknown flag --secure-prot (did you mean --secure-port?)',
+    });
+  });
 });
