@@ -13,11 +13,14 @@ const io: CliIo = {
 const [command, ...rest] = process.argv.slice(2);
 
 try {
-  // Loaded on demand: `psa check` never pays for the server's modules, nor a `--workers` primary for the CLI's.
+  // Loaded on demand: `psa check` never pays for the server's modules, nor a `--workers` primary for the CLI's;
+  // `completion` describes both, so it is routed here too.
   const code =
     command === 'serve'
       ? await (await import('./server/command.ts')).runServeCommand(rest, io)
-      : await (await import('./cli/run.ts')).runCli(process.argv.slice(2), io);
+      : command === 'completion'
+        ? await (await import('./completion/command.ts')).runCompletionCommand(rest, io)
+        : await (await import('./cli/run.ts')).runCli(process.argv.slice(2), io);
   process.exitCode = code;
 } catch (error) {
   // A bug, not bad input: say so briefly, keep the stack for PSA_DEBUG.

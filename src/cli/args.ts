@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { suggestFlag } from '../suggest.ts';
 
 /** A usage error: printed with the command's usage hint, exit code 2. */
 export class UsageError extends Error {
@@ -19,14 +20,14 @@ export function parseCommandArgs(argv: readonly string[], options: OptionSpec): 
     return { values, positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(cleanParseMessage(message));
+    throw new UsageError(cleanParseMessage(message, options));
   }
 }
 
-function cleanParseMessage(message: string): string {
+function cleanParseMessage(message: string, options: OptionSpec): string {
   // parseArgs messages mention "To specify a positional argument starting with a '-'..." hints; keep the first sentence.
   const unknown = /^Unknown option '([^']+)'/.exec(message);
-  if (unknown?.[1] !== undefined) return `unknown flag ${unknown[1]}`;
+  if (unknown?.[1] !== undefined) return `unknown flag ${unknown[1]}${suggestFlag(unknown[1], options)}`;
   const missing = /^Option '([^']+)' argument missing/.exec(message);
   if (missing?.[1] !== undefined) return `flag ${missing[1].replace(/^-\w, /, '')} needs a value`;
   const dot = message.indexOf('. ');

@@ -13,8 +13,9 @@ Commands:
   config show|lint|render    the effective Pod Security configuration (Talos default, files, patches)
   serve                      run the validating admission webhook
   version                    print the version
+  completion bash|zsh|fish   print a shell completion script (also for kubectl-psa)
 
-Run 'psa <command> --help' for the flags of a command.
+Run 'psa <command> --help' for the flags of a command. As a kubectl plugin: kubectl psa <command> [flags].
 Exit codes: 0 nothing refused, 1 something would be refused (or --fail-on), 2 usage, input or configuration errors.
 `;
 
@@ -34,7 +35,9 @@ Flags:
   -n, --namespace NS                namespace of objects that name none (default "default")
       --namespace-labels NS:k=v,... labels of namespace NS, added to or overriding Namespace objects (repeatable)
       --user NAME                   the requesting user, for username exemptions
-  -o, --output FORMAT               text (default), json, sarif, junit
+  -o, --output FORMAT[=FILE]        text (default), json, sarif, junit, markdown (a report for a pull request or
+                                    a job summary) or github (workflow-command annotations); repeatable: one may
+                                    go to standard output, the others to files, e.g. -o github -o sarif=psa.sarif
       --fail-on MODE                enforce (default): exit 1 on refusals; warn: also on warnings; audit: also on
                                     audit violations
       --max-document-size SIZE      skip (and report) larger YAML documents (default 32Mi)

@@ -7,7 +7,11 @@ import { runExplainCommand } from './commands/explain.ts';
 import { runFixCommand } from './commands/fix.ts';
 import { runNamespaceCommand } from './commands/namespace.ts';
 import { runVersionCommand } from './commands/version.ts';
+import { didYouMean } from '../suggest.ts';
 import { MAIN_HELP } from './help.ts';
+
+/** Commands `src/main.ts` routes before the CLI sees them; named here for "did you mean". */
+const ROUTED_IN_MAIN = ['serve', 'completion'] as const;
 
 const COMMANDS: Readonly<Record<string, CommandRunner>> = {
   check: runCheckCommand,
@@ -31,7 +35,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (command === '--version' || command === '-v') return runVersionCommand([], io);
   const runner = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (runner === undefined) {
-    io.stderr.write(`psa: unknown command ${JSON.stringify(command)}\nRun 'psa --help' for the commands.\n`);
+    const known = [...Object.keys(COMMANDS), ...ROUTED_IN_MAIN, 'help'];
+    io.stderr.write(
+      `psa: unknown command ${JSON.stringify(command)}${didYouMean(command, known)}\nRun 'psa --help' for the commands.\n`,
+    );
     return 2;
   }
   try {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { suggestFlag } from '../suggest.ts';
 
 /** The default connection budget per process (`--max-connections`); docs/webhook.md says how it was sized. */
 export const DEFAULT_MAX_CONNECTIONS = 2048;
@@ -94,7 +95,8 @@ export type ParsedServeArgs =
   | { readonly kind: 'help' }
   | { readonly kind: 'error'; readonly message: string };
 
-const FLAGS = {
+/** The flags of `psa serve` (also read by `psa completion`). */
+export const SERVE_FLAGS = {
   'tls-cert-file': { type: 'string' },
   'tls-private-key-file': { type: 'string' },
   'client-ca-file': { type: 'string' },
@@ -123,7 +125,8 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+/** `--log-level` values (pino's levels). */
+export const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /** Upstream normalizes word separators in flag names: `--secure_port` is `--secure-port`. */
 function normalizeFlagNames(argv: readonly string[]): string[] {
@@ -200,9 +203,13 @@ function durationFlag(name: string, text: string | undefined, fallback: number, 
 export function parseServeArgs(argv: readonly string[]): ParsedServeArgs {
   let parsed;
   try {
-    parsed = parseArgs({ args: normalizeFlagNames(argv), options: FLAGS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: normalizeFlagNames(argv), options: SERVE_FLAGS, allowPositionals: true, strict: true });
   } catch (error) {
-    return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+    const message = error instanceof Error ? error.message : String(error);
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    if (unknown?.[1] !== undefined)
+      return { kind: 'error', message: `unknown flag ${unknown[1]}${suggestFlag(unknown[1], SERVE_FLAGS)}` };
+    return { kind: 'error', message };
   }
   const { values, positionals } = parsed;
   if (values.help === true) return { kind: 'help' };

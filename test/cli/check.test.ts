@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { goldens, lines, psa } from './helpers.ts';
 
@@ -83,14 +86,45 @@ describe('psa check examples/ (the seed walkthrough, Talos default configuration
     assert.equal((await psa(['check', '--fail-on', 'audit', 'examples/01-restricted-deployment.yaml'])).code, 0);
   });
 
-  for (const format of ['json', 'sarif', 'junit'] as const) {
+  const GOLDEN_NAMES = {
+    json: 'examples.json',
+    sarif: 'examples.sarif.json',
+    junit: 'examples.xml',
+    markdown: 'examples.md',
+    github: 'examples.github.txt',
+  } as const;
+  for (const format of ['json', 'sarif', 'junit', 'markdown', 'github'] as const) {
     it(`-o ${format} matches its golden file`, async () => {
       const r = await psa(['check', '-o', format, ...SEED]);
       assert.equal(r.code, 1);
-      golden.check(`examples.${format === 'junit' ? 'xml' : format === 'sarif' ? 'sarif.json' : 'json'}`, r.stdout);
-      if (format !== 'junit') JSON.parse(r.stdout);
+      golden.check(GOLDEN_NAMES[format], r.stdout);
+      if (format === 'json' || format === 'sarif') JSON.parse(r.stdout);
     });
   }
+
+  it('-o FORMAT=FILE (repeatable) writes each report to its file, the same as alone on stdout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'psa-outputs-'));
+    try {
+      const sarif = join(dir, 'psa.sarif');
+      const markdown = join(dir, 'summary.md');
+      const r = await psa(['check', '-o', 'github', '-o', `sarif=${sarif}`, '-o', `markdown=${markdown}`, ...SEED]);
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, (await psa(['check', '-o', 'github', ...SEED])).stdout);
+      assert.equal(readFileSync(sarif, 'utf8'), (await psa(['check', '-o', 'sarif', ...SEED])).stdout);
+      assert.equal(readFileSync(markdown, 'utf8'), (await psa(['check', '-o', 'markdown', ...SEED])).stdout);
+      const twice = await psa(['check', '-o', 'json', '-o', 'text', ...SEED]);
+      assert.equal(twice.code, 2);
+      assert.match(twice.stderr, /only one --output may go to standard output/);
+      const missing = await psa(['check', '-o', `json=${join(dir, 'no', 'such', 'dir.json')}`, ...SEED]);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /^psa check: cannot write .*dir\.json: no such file or directory$/m);
+      const direct = await psa(['check', '--level', 'baseline', '-o', `json=${join(dir, 'd.json')}`, ...SEED]);
+      assert.equal(direct.code, 2);
+      assert.match(direct.stderr, /direct mode \(--level\) supports -o json and -o text/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('-o json has the documented per-mode schema', async () => {
     const r = await psa(['check', '-o', 'json', 'examples/03-debug-container-daemonset.yaml']);

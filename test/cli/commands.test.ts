@@ -347,4 +347,52 @@ describe('help, version, dispatch', () => {
     assert.equal((await psa(['frobnicate'])).code, 2);
     assert.equal((await psa([])).code, 2);
   });
+
+  it('did you mean: mistyped commands, subcommands and flags name the nearest, still exit 2', async () => {
+    const cases = [
+      {
+        argv: ['chek', 'examples/'],
+        stderr: `psa: unknown command "chek" (did you mean "check"?)\nRun 'psa --help' for the commands.\n`,
+      },
+      {
+        argv: ['serv'],
+        stderr: `psa: unknown command "serv" (did you mean "serve"?)\nRun 'psa --help' for the commands.\n`,
+      },
+      { argv: ['frobnicate'], stderr: `psa: unknown command "frobnicate"\nRun 'psa --help' for the commands.\n` },
+      {
+        argv: ['check', '--levle', 'restricted', 'x.yaml'],
+        stderr: `psa check: unknown flag --levle (did you mean --level?)\nRun 'psa check --help' for usage.\n`,
+      },
+      {
+        argv: ['explain', '--ouptut', 'json', 'x.yaml'],
+        stderr: `psa explain: unknown flag --ouptut (did you mean --output?)\nRun 'psa explain --help' for usage.\n`,
+      },
+      {
+        argv: ['fix', '--writ', 'x.yaml'],
+        stderr: `psa fix: unknown flag --writ (did you mean --write?)\nRun 'psa fix --help' for usage.\n`,
+      },
+      {
+        argv: ['namespace', 'dry-run', '--confg', 'c.yaml'],
+        stderr: `psa namespace: unknown flag --confg (did you mean --config?)\nRun 'psa namespace --help' for usage.\n`,
+      },
+      {
+        argv: ['check', '--bogus', 'x.yaml'],
+        stderr: `psa check: unknown flag --bogus\nRun 'psa check --help' for usage.\n`,
+      },
+    ];
+    for (const c of cases) {
+      const r = await psa(c.argv);
+      assert.equal(r.code, 2, c.argv.join(' '));
+      assert.equal(r.stderr, c.stderr);
+    }
+    const config = await psa(['config', 'lnit']);
+    assert.equal(config.code, 2);
+    assert.match(
+      config.stderr,
+      /^psa config: unknown subcommand "lnit" \(did you mean "lint"\?\): want show, lint or render$/m,
+    );
+    const configFlag = await psa(['config', 'show', '--talos-pach', 'p.yaml']);
+    assert.equal(configFlag.code, 2);
+    assert.match(configFlag.stderr, /unknown flag --talos-pach \(did you mean --talos-patch\?\)/);
+  });
 });

@@ -15,6 +15,7 @@ import {
 } from '../../config/render.ts';
 import { formatPosition } from '../../config/tree.ts';
 import type { CliIo, CommandRunner } from '../../process-io.ts';
+import { didYouMean, suggestFlag } from '../../suggest.ts';
 
 export const CONFIG_HELP = `Usage: psa config <show|lint|render> [flags]
 
@@ -36,9 +37,18 @@ Flags:
   -h, --help               this help
 `;
 
-const SUBCOMMANDS = ['show', 'lint', 'render'] as const;
+/** The flags of `psa config` (also read by `psa completion`). */
+export const CONFIG_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  'talos-patch': { type: 'string', short: 'p', multiple: true },
+  output: { type: 'string', short: 'o' },
+  as: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const SUBCOMMANDS = ['show', 'lint', 'render'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
-const RENDER_FORMATS = ['admission-configuration', 'talos-resource', 'talos-patch'] as const;
+export const RENDER_FORMATS = ['admission-configuration', 'talos-resource', 'talos-patch'] as const;
 
 class ConfigUsageError extends Error {
   override readonly name = 'ConfigUsageError';
@@ -60,19 +70,14 @@ function parseConfigArgs(argv: readonly string[]): ConfigArgs {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: {
-        config: { type: 'string', short: 'c' },
-        'talos-patch': { type: 'string', short: 'p', multiple: true },
-        output: { type: 'string', short: 'o' },
-        as: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: CONFIG_OPTIONS,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const unknown = /^Unknown option '([^']+)'/.exec(message);
     const missing = /^Option '(?:-\w, )?([^' ]+)[^']*' argument missing/.exec(message);
-    if (unknown?.[1] !== undefined) throw new ConfigUsageError(`unknown flag ${unknown[1]}`);
+    if (unknown?.[1] !== undefined)
+      throw new ConfigUsageError(`unknown flag ${unknown[1]}${suggestFlag(unknown[1], CONFIG_OPTIONS)}`);
     if (missing?.[1] !== undefined) throw new ConfigUsageError(`flag ${missing[1]} needs a value`);
     const dot = message.indexOf('. ');
     throw new ConfigUsageError(dot > 0 ? message.slice(0, dot) : message);
@@ -85,7 +90,9 @@ function parseConfigArgs(argv: readonly string[]): ConfigArgs {
     throw new ConfigUsageError('missing subcommand: show, lint or render');
   }
   if (!(SUBCOMMANDS as readonly string[]).includes(subText))
-    throw new ConfigUsageError(`unknown subcommand ${JSON.stringify(subText)}: want show, lint or render`);
+    throw new ConfigUsageError(
+      `unknown subcommand ${JSON.stringify(subText)}${didYouMean(subText, SUBCOMMANDS)}: want show, lint or render`,
+    );
   if (extra.length > 0) throw new ConfigUsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
   const sub = subText as Subcommand;
   const output = values.output ?? 'yaml';

@@ -14,7 +14,10 @@ import { fieldIssueProblems, type PipelineItem, readManifests } from '../pipelin
 import { type PathSegment, remediesFor } from '../remedies.ts';
 import { inputPaths, readOptions } from './check.ts';
 
-const OPTIONS = {
+export const EXPLAIN_FORMATS = ['text', 'json'] as const;
+
+/** The flags of this command (also read by `psa completion`). */
+export const OPTIONS = {
   output: { type: 'string', short: 'o' },
   namespace: { type: 'string', short: 'n' },
   'max-document-size': { type: 'string' },
@@ -119,7 +122,7 @@ export async function runExplainCommand(argv: readonly string[], io: CliIo): Pro
     io.stdout.write(EXPLAIN_HELP);
     return 0;
   }
-  const format = choiceOption(parsed, 'output', ['text', 'json'] as const, 'text');
+  const format = choiceOption(parsed, 'output', EXPLAIN_FORMATS, 'text');
   const paths = inputPaths(parsed, io);
   const options = readOptions(parsed, io);
   const palette = paletteFor(io);

@@ -14,7 +14,10 @@ import { type Edit, type PathSegment, type Remedy, remediesFor } from '../remedi
 import { absolute } from './check.ts';
 import { templateSegments } from './explain.ts';
 
-const OPTIONS = {
+export const FIX_FORMATS = ['yaml', 'patch'] as const;
+
+/** The flags of this command (also read by `psa completion`). */
+export const OPTIONS = {
   level: { type: 'string' },
   output: { type: 'string', short: 'o' },
   write: { type: 'boolean', short: 'w' },
@@ -222,7 +225,7 @@ export async function runFixCommand(argv: readonly string[], io: CliIo): Promise
   const lv = parseLevelVersion(levelText);
   if (!lv.ok) throw new UsageError(lv.error);
   const target = lv.value;
-  const format = choiceOption(parsed, 'output', ['yaml', 'patch'] as const, 'yaml');
+  const format = choiceOption(parsed, 'output', FIX_FORMATS, 'yaml');
   const write = booleanOption(parsed, 'write');
   if (write && format !== 'yaml') throw new UsageError('--write only works with -o yaml');
   if (parsed.positionals.length === 0) throw new UsageError('no input: give files or folders (or - for stdin)');

@@ -13,7 +13,8 @@ import { formatProblem } from '../output/text.ts';
 import { fieldIssueProblems, readManifests } from '../pipeline.ts';
 import { loadSettings, readOptions } from './check.ts';
 
-const OPTIONS = {
+/** The flags of this command (also read by `psa completion`). */
+export const OPTIONS = {
   namespace: { type: 'string', short: 'n' },
   config: { type: 'string' },
   'talos-patch': { type: 'string', multiple: true },

@@ -76,6 +76,27 @@ export async function* readDocuments(source: InputSource, options: ReadOptions):
     yield { type: 'error', file: source.name, index: undefined, position: undefined, message: messageOf(error) };
     return;
   }
+  yield* parseDocumentStream(source, stream, options);
+}
+
+/** What {@link parseDocumentStream} needs to know about its input: the name shown and whether it is one JSON document. */
+export interface StreamSource {
+  readonly name: string;
+  readonly json: boolean;
+}
+
+/** The limits of {@link ReadOptions} without the stdin stream: what parsing an already open stream needs. */
+export type ParseOptions = Omit<ReadOptions, 'stdin'>;
+
+/**
+ * {@link readDocuments} on an already open stream of text or bytes (a file, stdin, or a string held in memory, as the
+ * library's `checkManifests` passes).
+ */
+export async function* parseDocumentStream(
+  source: StreamSource,
+  stream: AsyncIterable<string | Uint8Array>,
+  options: ParseOptions,
+): AsyncGenerator<InputItem> {
   const decoder = new TextDecoder('utf-8');
   let lineNumber = 0;
   let pending = '';

@@ -64,15 +64,19 @@ export function createTextReporter(write: Write, palette: Palette): Reporter {
     skipped(): void {},
     problem(): void {},
     end(s: CheckSummary): void {
-      write(`${summaryLine(s)}\n`);
-      const outcome: string[] = [];
-      if (s.refused > 0) outcome.push(palette.red(`${s.refused} would be refused`));
-      if (s.warned > 0) outcome.push(palette.yellow(`${s.warned} with warnings`));
-      if (s.audited > 0) outcome.push(`${s.audited} with audit violations`);
-      if (s.errors > 0) outcome.push(palette.red(`${s.errors} ${s.errors === 1 ? 'error' : 'errors'}`));
-      write(`${outcome.length === 0 ? palette.green('No violations.') : `${outcome.join(', ')}.`}\n`);
+      write(`${summaryLine(s)}\n${outcomeLine(s, palette)}\n`);
     },
   };
+}
+
+/** `2 would be refused, 1 with warnings.` or `No violations.` */
+export function outcomeLine(s: CheckSummary, palette: Palette): string {
+  const outcome: string[] = [];
+  if (s.refused > 0) outcome.push(palette.red(`${s.refused} would be refused`));
+  if (s.warned > 0) outcome.push(palette.yellow(`${s.warned} with warnings`));
+  if (s.audited > 0) outcome.push(`${s.audited} with audit violations`);
+  if (s.errors > 0) outcome.push(palette.red(`${s.errors} ${s.errors === 1 ? 'error' : 'errors'}`));
+  return outcome.length === 0 ? palette.green('No violations.') : `${outcome.join(', ')}.`;
 }
 
 function exemptNote(v: ObjectVerdict): string {
