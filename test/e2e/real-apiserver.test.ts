@@ -101,7 +101,6 @@ function collectionPath(kind: string, namespace: string): string {
   return path;
 }
 
-
 const P = 'pod-security.kubernetes.io/';
 
 function namespace(name: string, labels: Record<string, string>): unknown {
