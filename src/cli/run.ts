@@ -1,6 +1,7 @@
 /** The `psa` command dispatcher (every command but `serve`, which `src/main.ts` routes to the webhook). */
 import type { CliIo, CommandRunner } from '../process-io.ts';
 import { UsageError } from './args.ts';
+import { runAuditLogCommand } from './commands/audit-log.ts';
 import { runCheckCommand } from './commands/check.ts';
 import { runConfigCommand } from './commands/config.ts';
 import { runExplainCommand } from './commands/explain.ts';
@@ -11,6 +12,7 @@ import { MAIN_HELP } from './help.ts';
 
 const COMMANDS: Readonly<Record<string, CommandRunner>> = {
   check: runCheckCommand,
+  'audit-log': runAuditLogCommand,
   explain: runExplainCommand,
   fix: runFixCommand,
   namespace: runNamespaceCommand,

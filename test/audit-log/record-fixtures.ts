@@ -63,6 +63,8 @@ interface Intent {
 
 interface Request extends Intent {
   readonly title: string;
+  /** The pod spec sent (for pods), to compare re-evaluations with what the server did to the same spec. */
+  readonly spec?: SpecName;
   readonly method: 'POST' | 'PATCH';
   readonly path: string;
   readonly body: unknown;
@@ -89,6 +91,7 @@ function pod(
       spec: runtimeClassName === undefined ? SPECS[spec] : { ...SPECS[spec], runtimeClassName },
     },
     user,
+    spec,
     namespace,
     owner,
     ...intent,

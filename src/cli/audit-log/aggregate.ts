@@ -36,8 +36,17 @@ export interface OwnerTally extends Tally, Owner {
   readonly users: Map<string, number>;
 }
 
+/** One day's counts (UTC day of the event time). */
+export interface DayCounts {
+  auditViolations: number;
+  refused: number;
+  exempt: number;
+}
+
 export interface NamespaceTally extends Tally {
   readonly name: string;
+  /** Per UTC day (`YYYY-MM-DD`), for the timeline. */
+  readonly days: Map<string, DayCounts>;
   readonly owners: Map<string, OwnerTally>;
   /** The last enforce-policy annotation seen (by time), to re-evaluate exempt pods at the namespace's level. */
   enforcePolicy?: string;
@@ -144,6 +153,19 @@ function count(tally: Tally, event: PodSecurityEvent): void {
   see(tally, event);
 }
 
+function countDay(days: Map<string, DayCounts>, event: PodSecurityEvent): void {
+  if (Number.isNaN(event.epochMs)) return;
+  const day = new Date(event.epochMs).toISOString().slice(0, 10);
+  let counts = days.get(day);
+  if (counts === undefined) {
+    counts = { auditViolations: 0, refused: 0, exempt: 0 };
+    days.set(day, counts);
+  }
+  if (event.auditChecks.length > 0) counts.auditViolations++;
+  if (event.refused) counts.refused++;
+  if (event.exempt !== undefined) counts.exempt++;
+}
+
 function runtimeClassName(requestObject: unknown): string {
   const spec = (requestObject as { spec?: { runtimeClassName?: unknown } } | undefined)?.spec;
   return typeof spec?.runtimeClassName === 'string' ? spec.runtimeClassName : '';
@@ -215,10 +237,11 @@ export function addEvent(aggregate: Aggregate, event: PodSecurityEvent, window: 
   aggregate.podSecurity++;
   let ns = aggregate.namespaces.get(event.namespace);
   if (ns === undefined) {
-    ns = { ...createTally(), name: event.namespace, owners: new Map(), enforcePolicyMs: Number.NaN };
+    ns = { ...createTally(), name: event.namespace, owners: new Map(), days: new Map(), enforcePolicyMs: Number.NaN };
     aggregate.namespaces.set(event.namespace, ns);
   }
   count(ns, event);
+  countDay(ns.days, event);
   if (event.enforcePolicy !== undefined && !(event.epochMs < ns.enforcePolicyMs)) {
     ns.enforcePolicy = event.enforcePolicy;
     ns.enforcePolicyMs = event.epochMs;

@@ -88,7 +88,10 @@ function isBlank(buf: Buffer, start: number, end: number): boolean {
   return true;
 }
 
-/** Reads one source into `sink`; never throws on content (a broken gzip stream becomes a bad line). */
+/**
+ * Reads one source into `sink`. Throws only when the source fails before its first byte (a missing file); content
+ * problems, a broken gzip stream included, become bad lines.
+ */
 export async function readEventStream(
   source: AsyncIterable<Buffer>,
   file: string,
@@ -103,6 +106,7 @@ export async function readEventStream(
   let documentParts: Buffer[] | undefined;
   let documentBytes = 0;
   let decided = false;
+  let started = false;
 
   const parsed = (text: string, line: number, last: boolean): void => {
     let value: unknown;
@@ -220,6 +224,7 @@ export async function readEventStream(
 
   try {
     for await (const chunk of decompressed(source)) {
+      started = true;
       if (documentParts !== undefined) {
         documentBytes += chunk.length;
         if (documentBytes <= MAX_DOCUMENT_BYTES) documentParts.push(chunk);
@@ -264,6 +269,8 @@ export async function readEventStream(
       }
     }
   } catch (error) {
+    // Failing before the first byte is the file's fault (missing, unreadable): the caller reports it.
+    if (!started) throw error;
     sink.badLine({ file, line: lineNumber + 1, reason: `cannot read further: ${(error as Error).message}` });
   }
   if (documentParts !== undefined) {

@@ -92,11 +92,14 @@ export function splitCheckReasons(list: string): string[] {
   return reasons;
 }
 
+/** A refusal's message: `pods "x" is forbidden: violates PodSecurity "baseline:latest": ...`. */
 const VIOLATES = /violates PodSecurity "([^"]*)": /;
+/** The audit annotation (`would violate PodSecurity "restricted:latest": ...`) or a refusal message. */
+const VIOLATION_LIST = /(?:would violate|violates) PodSecurity "([^"]*)": /;
 
 /** `would violate PodSecurity "restricted:latest": a (..), b` → the policy and the reasons. */
 export function parseViolations(value: string): { readonly policy?: string; readonly checks: readonly string[] } {
-  const m = VIOLATES.exec(value);
+  const m = VIOLATION_LIST.exec(value);
   if (m === null) return { checks: splitCheckReasons(value) };
   return { policy: m[1]!, checks: splitCheckReasons(value.slice(m.index + m[0].length)) };
 }
@@ -175,7 +178,7 @@ export function decodePodSecurityEvent(raw: Json): DecodedEvent {
     auditChecks: audit?.checks ?? [],
     ...(audit?.policy === undefined ? {} : { auditPolicy: audit.policy }),
     ...(enforcePolicy === undefined ? {} : { enforcePolicy }),
-    refusedChecks: refused ? parseViolations(message.slice(message.search(VIOLATES))).checks : [],
+    refusedChecks: refused ? parseViolations(message).checks : [],
     refused,
     ...(exempt === undefined ? {} : { exempt }),
     ...(error === undefined ? {} : { error }),

@@ -59,6 +59,10 @@ export interface NamespaceReport extends TallyReport {
   readonly name: string;
   /** The last enforce-policy annotation the log shows for the namespace. */
   readonly enforcePolicy?: string;
+  /** Per UTC day, oldest first. */
+  readonly days: Readonly<
+    Record<string, { readonly auditViolations: number; readonly refused: number; readonly exempt: number }>
+  >;
   readonly owners: readonly OwnerReport[];
 }
 
@@ -159,6 +163,7 @@ function namespaceReport(ns: NamespaceTally): NamespaceReport {
     name: ns.name,
     ...(ns.enforcePolicy === undefined ? {} : { enforcePolicy: ns.enforcePolicy }),
     ...tallyReport(ns),
+    days: Object.fromEntries([...ns.days].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([d, c]) => [d, { ...c }])),
     owners: [...ns.owners.values()].map(ownerReport).sort(byWeightThenName),
   };
 }
