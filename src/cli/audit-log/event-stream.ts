@@ -49,6 +49,27 @@ const NEEDLES = [
   Buffer.from('psa.kube-psa.io/'),
 ] as const;
 const EVENT_PREFIX = Buffer.from('{"kind":"Event"');
+const STAGE_TIMESTAMP = Buffer.from('"stageTimestamp":"');
+const QUOTE = 0x22;
+/** kube-apiserver's timestamps (RFC 3339 with microseconds, UTC) order as text: no date parsing per line. */
+const MICRO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** Widens the stats' time range to `time`. */
+function noteTimeText(time: string, stats: StreamStats): void {
+  if (stats.firstTime !== '' && time.length === 27 && stats.firstTime.length === 27 && stats.lastTime.length === 27) {
+    // The common case, compared as text; anything else below is parsed.
+    if (time >= stats.firstTime && time <= stats.lastTime) return;
+    if (MICRO_TIME.test(time) && MICRO_TIME.test(stats.firstTime) && MICRO_TIME.test(stats.lastTime)) {
+      if (time < stats.firstTime) [stats.firstTime, stats.firstMs] = [time, Date.parse(time)];
+      else [stats.lastTime, stats.lastMs] = [time, Date.parse(time)];
+      return;
+    }
+  }
+  const ms = Date.parse(time);
+  if (Number.isNaN(ms)) return;
+  if (!(ms >= stats.firstMs)) [stats.firstMs, stats.firstTime] = [ms, time];
+  if (!(ms <= stats.lastMs)) [stats.lastMs, stats.lastTime] = [ms, time];
+}
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 const CLOSE_BRACE = 0x7d;
@@ -101,8 +122,6 @@ export async function readEventStream(
   let lineNumber = 0;
   let carry: Buffer | undefined;
   let skippingLongLine = false;
-  let firstLine: Buffer | undefined;
-  let lastLine: Buffer | undefined;
   let documentParts: Buffer[] | undefined;
   let documentBytes = 0;
   let decided = false;
@@ -146,34 +165,13 @@ export async function readEventStream(
 
   const noteTime = (object: Readonly<Record<string, unknown>>): void => {
     const time = object['stageTimestamp'] ?? object['requestReceivedTimestamp'];
-    if (typeof time !== 'string') return;
-    const ms = Date.parse(time);
-    if (Number.isNaN(ms)) return;
-    if (!(ms >= stats.firstMs)) {
-      stats.firstMs = ms;
-      stats.firstTime = time;
-    }
-    if (!(ms <= stats.lastMs)) {
-      stats.lastMs = ms;
-      stats.lastTime = time;
-    }
-  };
-
-  const boundaryTime = (line: Buffer | undefined): void => {
-    if (line === undefined) return;
-    try {
-      const value: unknown = JSON.parse(line.toString('utf8'));
-      if (value !== null && typeof value === 'object') noteTime(value as Record<string, unknown>);
-    } catch {
-      // Already counted as a bad line when it was read.
-    }
+    if (typeof time === 'string') noteTimeText(time, stats);
   };
 
   /** Lines `[start, end)` of `buf`, all complete. Returns nothing; updates counters. */
   const scan = (buf: Buffer, start: number, end: number): void => {
     const next = NEEDLES.map((needle) => buf.indexOf(needle, start));
-    let lastStart = -1;
-    let lastEnd = -1;
+    let nextTime = buf.indexOf(STAGE_TIMESTAMP, start);
     let pos = start;
     while (pos < end) {
       let lineEnd = buf.indexOf(NEWLINE, pos);
@@ -199,16 +197,18 @@ export async function readEventStream(
           buf.compare(EVENT_PREFIX, 0, EVENT_PREFIX.length, pos, pos + EVENT_PREFIX.length) === 0
         ) {
           stats.read++;
-          if (firstLine === undefined) firstLine = Buffer.from(buf.subarray(pos, contentEnd));
-          lastStart = pos;
-          lastEnd = contentEnd;
+          if (nextTime >= 0 && nextTime < pos) nextTime = buf.indexOf(STAGE_TIMESTAMP, pos);
+          if (nextTime >= 0 && nextTime < contentEnd) {
+            const at = nextTime + STAGE_TIMESTAMP.length;
+            const close = buf.indexOf(QUOTE, at);
+            if (close > at && close < contentEnd) noteTimeText(buf.toString('latin1', at, close), stats);
+          }
         } else {
           parsed(buf.toString('utf8', pos, contentEnd), lineNumber, false);
         }
       }
       pos = lineEnd + 1;
     }
-    if (lastStart >= 0) lastLine = Buffer.from(buf.subarray(lastStart, lastEnd));
   };
 
   /** The first non-blank line decides between JSON lines and one pretty-printed document; undefined: read more. */
@@ -293,6 +293,4 @@ export async function readEventStream(
     lineNumber++;
     parsed(carry.toString('utf8'), lineNumber, true);
   }
-  boundaryTime(firstLine);
-  boundaryTime(lastLine);
 }
