@@ -79,10 +79,11 @@ function isGzip(chunk: Buffer): boolean {
 }
 
 /** The bytes of `source`, gunzipped when they start with gzip's magic number. */
-async function* decompressed(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+async function* decompressed(source: AsyncIterable<Buffer>, opened: () => void): AsyncGenerator<Buffer> {
   const iterator = source[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done === true) return;
+  opened();
   const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value as string);
   async function* rest(): AsyncGenerator<Buffer> {
     yield head;
@@ -223,8 +224,7 @@ export async function readEventStream(
   };
 
   try {
-    for await (const chunk of decompressed(source)) {
-      started = true;
+    for await (const chunk of decompressed(source, () => (started = true))) {
       if (documentParts !== undefined) {
         documentBytes += chunk.length;
         if (documentBytes <= MAX_DOCUMENT_BYTES) documentParts.push(chunk);
