@@ -166,7 +166,8 @@ async function readSidecar(path: string, readFile: ReadFile): Promise<Sidecar> {
   return { entries, findings };
 }
 
-function parseDate(text: string): number | undefined {
+/** A `YYYY-MM-DD` expiry as epoch ms (UTC midnight); undefined unless it is a real calendar date. */
+export function parseExpiryDate(text: string): number | undefined {
   const m = DATE.exec(text);
   if (m === null) return undefined;
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
@@ -240,7 +241,7 @@ export async function readExemptionGovernance(
     const at = e.metadata?.pos ?? e.pos;
     const where = at === undefined ? {} : { pos: at };
     if (e.metadata?.expires !== undefined) {
-      const expires = parseDate(e.metadata.expires);
+      const expires = parseExpiryDate(e.metadata.expires);
       if (expires === undefined)
         findings.push({
           severity: 'warning',
