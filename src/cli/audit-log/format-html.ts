@@ -38,7 +38,6 @@ function timeline(report: AuditLogReport): SafeHtml {
     title: 'Per day (UTC)',
     series: SERIES,
     bars: [...days].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([label, values]) => ({ label, values })),
-    unit: 'requests',
   });
   const perNamespace = stackedBarChart({
     title: 'Per namespace',
@@ -47,7 +46,6 @@ function timeline(report: AuditLogReport): SafeHtml {
       label: ns.name === '' ? '(cluster-scoped)' : ns.name,
       values: [ns.auditViolations, ns.refused, ns.exempt.namespace + ns.exempt.user + ns.exempt.runtimeClass],
     })),
-    unit: 'requests',
   });
   const rows = report.namespaces.flatMap((ns) =>
     Object.entries(ns.days).map(([day, c]) => [day, ns.name, c.auditViolations, c.refused, c.exempt]),

@@ -22,6 +22,7 @@ import { expandLogArguments } from '../audit-log/log-files.ts';
 import { readAuditLogs } from '../audit-log/read-logs.ts';
 import { buildReport, type AuditLogReport, type ConfiguredExemption } from '../audit-log/report.ts';
 import { paletteFor } from '../output/color.ts';
+import { ReportApis } from '../output/policy-report.ts';
 
 const OPTIONS: OptionSpec = {
   config: { type: 'string', short: 'c' },
@@ -39,6 +40,7 @@ const OPTIONS: OptionSpec = {
 const FORMATS = ['text', 'json', 'html', 'policyreport'] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON = ['refused', 'audit', 'never'] as const;
+const REPORT_APIS = ['wgpolicy', 'openreports', ReportApis.wgpolicy, ReportApis.openreports] as const;
 
 export const AUDIT_LOG_HELP = `Usage: psa audit-log [flags] FILE|DIR|-...
 
@@ -60,8 +62,8 @@ Flags:
       --until TIME               only events at or before TIME (same forms)
   -o, --output FORMAT            text (default), json, html, policyreport
       --out FILE                 write the report to FILE instead of standard output (html: the page)
-      --report-api API           policyreport: wgpolicy (wgpolicyk8s.io/v1alpha2 PolicyReport, default) or
-                                 openreports (openreports.io/v1alpha1 Report)
+      --report-api API           policyreport: wgpolicy or wgpolicyk8s.io/v1alpha2 (PolicyReport, default),
+                                 openreports or openreports.io/v1alpha1 (Report)
       --fail-on MODE             refused (default): exit 1 when the window holds a refusal; audit: also on audit
                                  violations; never
   -h, --help                     this help
@@ -142,17 +144,19 @@ async function loadContext(
   };
 }
 
-async function render(report: AuditLogReport, format: Format, reportApi: string, io: CliIo): Promise<string> {
+async function render(
+  report: AuditLogReport,
+  format: Format,
+  reportApi: 'wgpolicy' | 'openreports',
+  io: CliIo,
+): Promise<string> {
   switch (format) {
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;
     case 'html':
       return (await import('../audit-log/format-html.ts')).formatAuditLogHtml(report);
     case 'policyreport':
-      return (await import('../audit-log/format-policy-report.ts')).formatAuditLogPolicyReports(
-        report,
-        reportApi === 'openreports' ? 'openreports' : 'wgpolicy',
-      );
+      return (await import('../audit-log/format-policy-report.ts')).formatAuditLogPolicyReports(report, reportApi);
     default:
       return formatAuditLogText(report, paletteFor(io));
   }
@@ -167,7 +171,10 @@ export async function runAuditLogCommand(argv: readonly string[], io: CliIo): Pr
   }
   const format = choiceOption(parsed, 'output', FORMATS, 'text');
   const failOn = choiceOption(parsed, 'fail-on', FAIL_ON, 'refused');
-  const reportApi = choiceOption(parsed, 'report-api', ['wgpolicy', 'openreports'] as const, 'wgpolicy');
+  // The short names, or the API versions as `psa audit --report-api` takes them.
+  const reportApi = choiceOption(parsed, 'report-api', REPORT_APIS, 'wgpolicy').startsWith('openreports')
+    ? 'openreports'
+    : 'wgpolicy';
   if (parsed.positionals.length === 0)
     throw new UsageError('name at least one audit log file or folder (- for standard input)');
   const now = Date.now();
@@ -204,7 +211,10 @@ export async function runAuditLogCommand(argv: readonly string[], io: CliIo): Pr
   const text = await render(report, format, reportApi, io);
   const out = stringOption(parsed, 'out');
   if (out === undefined) io.stdout.write(text);
-  else await writeFile(resolve(io.cwd, out), text);
+  else {
+    await writeFile(resolve(io.cwd, out), text);
+    io.stderr.write(`psa audit-log: wrote ${out}\n`);
+  }
   for (const problem of [...errors, ...result.unreadable]) io.stderr.write(`psa audit-log: ${problem}\n`);
   if (report.events.badLines > 0 && format !== 'text')
     io.stderr.write(
