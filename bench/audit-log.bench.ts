@@ -132,7 +132,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const ours = Math.min(...psaMs);
     const jqMs = jq(path);
     const memory = { one: childMemory(1, path), three: childMemory(3, path) };
-    const rate = (ms: number): string => `${Math.round(events / (ms / 1000)).toLocaleString('en-US')}`;
+    const rate = (ms: number): string => Math.round(events / (ms / 1000)).toLocaleString('en-US');
     const columns: Column[] = [
       { header: 'case' },
       { header: 'ms (fastest of 3)', align: 'right' },

@@ -15,7 +15,7 @@ const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 function suffix(n: number, length: number): string {
   let s = '';
   for (let i = 0; i < length; i++) {
-    s += SAFE[n % SAFE.length];
+    s += SAFE.charAt(n % SAFE.length);
     n = Math.floor(n / SAFE.length) + i * 7;
   }
   return s;

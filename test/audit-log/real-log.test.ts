@@ -81,7 +81,7 @@ function expected(): Map<string, Expected & { owners: Map<string, Expected> }> {
       const refusal = observed.status === 403 && observed.message?.includes('violates PodSecurity') === true;
       if (refusal) {
         target.refused++;
-        for (const r of reasons(observed.message!))
+        for (const r of reasons(observed.message ?? ''))
           target.refusedByCheck.set(r, (target.refusedByCheck.get(r) ?? 0) + 1);
       }
       // A refused request gets no warnings: its audit violations show in its mirror's warnings, or, where the namespace

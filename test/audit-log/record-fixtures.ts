@@ -274,7 +274,8 @@ async function main(): Promise<void> {
     const records: unknown[] = [];
     for (const request of REQUESTS) {
       const observed = await send(server, request, request.user);
-      const { body: _body, ...described } = request;
+      const described: Omit<Request, 'body'> & { body?: unknown } = { ...request };
+      delete described.body;
       let mirrorObserved: Observed | undefined;
       if (request.mirror === true) {
         // The same pod (or, for the ephemeral container, a pod with it as a container), as a dry run in `mirror`.

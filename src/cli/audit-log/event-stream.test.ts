@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { type BadLine, createStreamStats, readEventStream } from './event-stream.ts';
@@ -36,9 +37,8 @@ async function read(chunks: readonly (string | Buffer)[]): Promise<{
   const events: PodSecurityEvent[] = [];
   const bad: BadLine[] = [];
   const stats = createStreamStats();
-  async function* source(): AsyncGenerator<Buffer> {
-    for (const c of chunks) yield typeof c === 'string' ? Buffer.from(c) : c;
-  }
+  const source = (): AsyncIterable<Buffer> =>
+    Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
   await readEventStream(
     source(),
     'f.log',

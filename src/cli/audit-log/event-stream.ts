@@ -84,7 +84,7 @@ async function* decompressed(source: AsyncIterable<Buffer>, opened: () => void):
   const first = await iterator.next();
   if (first.done === true) return;
   opened();
-  const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value as string);
+  const head: Buffer = Buffer.isBuffer(first.value) ? first.value : Buffer.from(String(first.value));
   async function* rest(): AsyncGenerator<Buffer> {
     yield head;
     for (;;) {
