@@ -56,7 +56,8 @@ describe('readEventStream', () => {
     readonly chunks: readonly (string | Buffer)[];
     readonly events: number;
     readonly read: number;
-    readonly bad: readonly string[];
+    /** Each bad line as `line: reason`; JSON.parse's own words vary between Node versions, so only their start. */
+    readonly bad: readonly (string | RegExp)[];
   }[] = [
     { title: 'JSON lines', chunks: [line(event()) + line(violating) + line(event())], events: 1, read: 3, bad: [] },
     {
@@ -83,7 +84,7 @@ describe('readEventStream', () => {
       events: 0,
       read: 1,
       bad: [
-        '1: not JSON: Unexpected token \'o\', "not json" is not valid JSON',
+        /^1: not JSON: Unexpected token/,
         '2: not an audit Event (kind "Pod")',
         '3: not an audit Event (a JSON number)',
         '5: truncated last line (not valid JSON)',
@@ -108,7 +109,7 @@ describe('readEventStream', () => {
       chunks: ['{\n  "kind": "EventList",\n'],
       events: 0,
       read: 0,
-      bad: ['1: not a JSON document: Expected double-quoted property name in JSON at position 25'],
+      bad: [/^1: not a JSON document: /],
     },
     {
       title: 'earlier stages of a request are read but not counted twice',
@@ -130,10 +131,12 @@ describe('readEventStream', () => {
       const got = await read(c.chunks);
       assert.equal(got.events.length, c.events, 'Pod Security events');
       assert.equal(got.read, c.read, 'events read');
-      assert.deepEqual(
-        got.bad.map((b) => `${String(b.line)}: ${b.reason}`),
-        c.bad,
-      );
+      const bad = got.bad.map((b) => `${String(b.line)}: ${b.reason}`);
+      assert.equal(bad.length, c.bad.length, bad.join('\n'));
+      c.bad.forEach((want, i) => {
+        if (typeof want === 'string') assert.equal(bad[i], want);
+        else assert.match(bad[i]!, want);
+      });
     });
 
   it('finds the earliest and latest time of every event line, in any order', async () => {
