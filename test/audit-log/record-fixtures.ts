@@ -1,6 +1,6 @@
 /**
  * Records the audit-log golden fixtures from a real kube-apiserver (test/e2e/kube-apiserver's binary, its built-in
- * PodSecurity plugin): `node --import tsx test/audit-log/record-fixtures.ts`. It starts one API server with
+ * PodSecurity plugin): `npm run fixtures:audit-log`, then `UPDATE_GOLDEN=1 npm test -- audit-log`. It starts one API server with
  * fixtures/real/config.yaml as the plugin's configuration and an audit policy that logs pods at level Request in some
  * namespaces (so the log carries the pod for re-evaluation) and everything else at level Metadata, sends the requests
  * below with the identities of the users who would send them (controllers included), and writes:
