@@ -87,7 +87,8 @@ function pod(
     body: {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name },
+      // A name ending in `-` is a generateName, as controllers send it.
+      metadata: name.endsWith('-') ? { generateName: name } : { name },
       spec: runtimeClassName === undefined ? SPECS[spec] : { ...SPECS[spec], runtimeClassName },
     },
     user,
@@ -110,6 +111,7 @@ const REQUESTS: readonly Request[] = [
   // their request object.
   pod('shop', 'web-7d4b9c8f6d-x2k9p', 'plain', CONTROLLERS.rs, { kind: 'Deployment', name: 'web' }),
   pod('shop', 'web-7d4b9c8f6d-q8wz4', 'plain', CONTROLLERS.rs, { kind: 'Deployment', name: 'web' }),
+  pod('shop', 'web-7d4b9c8f6d-', 'plain', CONTROLLERS.rs, { kind: 'Deployment', name: 'web' }),
   pod('shop', 'db-0', 'plain', CONTROLLERS.sts, { kind: 'StatefulSet', name: 'db' }),
   pod('shop', 'db-1', 'hardened', CONTROLLERS.sts, { kind: 'StatefulSet', name: 'db' }),
   pod('shop', 'agent-z9hxl', 'privileged', CONTROLLERS.ds, { kind: 'DaemonSet', name: 'agent' }, { mirror: true }),
@@ -170,6 +172,11 @@ const REQUESTS: readonly Request[] = [
   pod('payments', 'api-6b9f7c5d4-w7vbn', 'hardened', CONTROLLERS.rs, { kind: 'Deployment', name: 'api' }),
   // legacy: enforce privileged, audit and warn restricted; logged at level Metadata (no request object).
   pod('legacy', 'old-agent', 'privileged', 'admin', { kind: 'Pod', name: 'old-agent' }),
+  // kube-apiserver logs no name for a create by generateName: at level Metadata only the controller is known.
+  pod('legacy', 'worker-5c6b8d9f7-', 'plain', CONTROLLERS.rs, {
+    kind: 'ReplicaSet',
+    name: '(generated name, not logged)',
+  }),
   pod('legacy', 'tool', 'privileged', 'exempt-user', { kind: 'Pod', name: 'tool' }, { exempt: 'user' }),
   // monitoring and kube-system: exempt namespaces (monitoring logged with the request object, kube-system without).
   pod(

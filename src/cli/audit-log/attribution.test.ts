@@ -56,6 +56,9 @@ describe('resolveOwner', () => {
     // generateName with no name yet.
     ['pods', '', `${SA}replicaset-controller`, { metadata: { generateName: 'web-7d4b9c8f6d-' } }, 'Deployment/web'],
     ['pods', '', 'admin', { metadata: { generateName: 'scratch-' } }, 'Pod/scratch'],
+    // generateName at level Metadata: no name in the log, only the controller.
+    ['pods', '', `${SA}daemon-set-controller`, undefined, 'DaemonSet/(generated name, not logged)'],
+    ['pods', '', 'admin', undefined, 'Pod/(generated name, not logged)'],
   ];
   for (const [resource, name, user, object, want] of cases)
     it(`${resource} ${name || '(generated)'} by ${user} -> ${want}`, () => {

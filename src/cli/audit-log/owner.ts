@@ -3,7 +3,9 @@
  * is attributed, in order, to: the controller in its request object's `ownerReferences` (when the log has it); the
  * controller that sent the request, read from the user (`system:serviceaccount:kube-system:<controller>` or
  * `system:kube-controller-manager`) together with the suffixes that controller puts in pod names; a Deployment when
- * the name carries a ReplicaSet's pod-template-hash whoever sent it; else the pod itself.
+ * the name carries a ReplicaSet's pod-template-hash whoever sent it; else the pod itself. A pod created by
+ * `generateName` and logged at level Metadata has no name in the log at all: it is attributed to the sending
+ * controller's kind with the name {@link UNNAMED}.
  */
 
 export interface Owner {
@@ -35,6 +37,18 @@ const CRONJOB_JOB = /^(.+)-\d{8,}$/;
 const ORDINAL = /^(.+)-\d+$/;
 
 const CONTROLLER_USER = /^system:serviceaccount:kube-system:([a-z-]+)$/;
+
+/** The workload kind each controller creates pods for (a ReplicaSet's Deployment cannot be told without the name). */
+const CONTROLLER_KINDS: Readonly<Record<string, string>> = {
+  'replicaset-controller': 'ReplicaSet',
+  'daemon-set-controller': 'DaemonSet',
+  'statefulset-controller': 'StatefulSet',
+  'job-controller': 'Job',
+  'replication-controller': 'ReplicationController',
+};
+
+/** The owner name of a pod created by generateName and logged without its request object. */
+export const UNNAMED = '(generated name, not logged)';
 
 function trimGenerateName(name: string): string {
   return name.endsWith('-') ? name.slice(0, -1) : name;
@@ -116,5 +130,11 @@ export function resolveOwner(resource: string, name: string, user: string, reque
   const deployment = DEPLOYMENT_POD.exec(podName);
   if (deployment !== null && slash < 0) return { kind: 'Deployment', name: deployment[1]! };
   if (name === '' && generated !== undefined) return { kind: 'Pod', name: trimGenerateName(generated) };
+  if (name === '') {
+    // kube-apiserver logs no name for a create by generateName (the name is generated after the event's object
+    // reference is taken), so at level Metadata only the sending controller says what the pod belongs to.
+    const kind = controller === undefined ? undefined : CONTROLLER_KINDS[controller];
+    return { kind: kind ?? 'Pod', name: UNNAMED };
+  }
   return { kind: 'Pod', name };
 }
