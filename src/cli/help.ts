@@ -11,6 +11,7 @@ Commands:
   namespace dry-run NAMESPACE LEVEL[:VERSION] PATH...
                              what \`kubectl label ns NAMESPACE pod-security.kubernetes.io/enforce=LEVEL\` would warn
   config show|lint|render    the effective Pod Security configuration (Talos default, files, patches)
+  audit-log FILE|DIR|-...    what Pod Security did, from kube-apiserver audit logs; exemption usage
   serve                      run the validating admission webhook
   version                    print the version
   completion bash|zsh|fish   print a shell completion script (also for kubectl-psa)

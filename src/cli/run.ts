@@ -1,6 +1,7 @@
 /** The `psa` command dispatcher (every command but `serve`, which `src/main.ts` routes to the webhook). */
 import type { CliIo, CommandRunner } from '../process-io.ts';
 import { UsageError } from './args.ts';
+import { runAuditLogCommand } from './commands/audit-log.ts';
 import { runCheckCommand } from './commands/check.ts';
 import { runConfigCommand } from './commands/config.ts';
 import { runExplainCommand } from './commands/explain.ts';
@@ -15,6 +16,7 @@ const ROUTED_IN_MAIN = ['serve', 'completion'] as const;
 
 const COMMANDS: Readonly<Record<string, CommandRunner>> = {
   check: runCheckCommand,
+  'audit-log': runAuditLogCommand,
   explain: runExplainCommand,
   fix: runFixCommand,
   namespace: runNamespaceCommand,

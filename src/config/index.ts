@@ -19,3 +19,4 @@ export {
   TALOS_CONFLICT_MESSAGE,
   TALOS_NAME_REQUIRED_MESSAGE,
 } from './talos.ts';
+export * from './exemption-metadata.ts';

@@ -3,6 +3,7 @@
  * operator walks into without an error: misplaced keys, wildcard usernames, exemptions that cover every
  * controller-created pod, a Talos patch that repeats `kube-system`, versions pinned in the past or future.
  */
+import { type GovernanceOptions, readExemptionGovernance } from './exemption-metadata.ts';
 import { LATEST_POLICY_MINOR } from './lint-facts.ts';
 import { type Finding, type LoadOptions, type Resolution, resolveConfiguration } from './load.ts';
 import {
@@ -87,8 +88,11 @@ function describeError(text: string, patched: boolean): { code: string; message:
   return { code, message };
 }
 
-/** Lints a configuration; never throws on bad input. */
-export async function lintConfiguration(options: LoadOptions): Promise<LintResult> {
+/**
+ * Lints a configuration; never throws on bad input. With `governance`, also the exemptions' metadata (comments or a
+ * sidecar file): expired, badly dated, and (with `requireOwner`) ownerless exemptions.
+ */
+export async function lintConfiguration(options: LoadOptions, governance?: GovernanceOptions): Promise<LintResult> {
   const resolution = await resolveConfiguration(options);
   const findings: Finding[] = [];
   const add = (severity: Finding['severity'], code: string, message: string, pos: Position | undefined): void => {
@@ -136,6 +140,8 @@ export async function lintConfiguration(options: LoadOptions): Promise<LintResul
     lintDocument(document, resolution, add);
   }
   if (resolution.document === undefined) document = undefined;
+  if (governance !== undefined && resolution.document !== undefined)
+    findings.push(...(await readExemptionGovernance(resolution, options.readFile, governance)).findings);
   return { findings: dedupe(findings), ...(document === undefined ? {} : { document }), resolution };
 }
 

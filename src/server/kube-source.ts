@@ -1,4 +1,3 @@
-import { Agent } from 'node:https';
 import {
   CoreV1Api,
   KubeConfig,
@@ -6,13 +5,13 @@ import {
   ServerConfiguration,
   Watch,
   createConfiguration,
-  type RequestContext,
-  type SecurityAuthentication,
   type V1Namespace,
 } from '@kubernetes/client-node';
 import type { ListedPod } from '../admission/types.ts';
 import type { Namespace } from '../k8s/namespace.ts';
-import { createRawLister, type RawLister } from './kube-list.ts';
+import { reusingAgents } from '../kube/auth.ts';
+import { KubeConfigError, loadKubeConfigFrom } from '../kube/config.ts';
+import { createRawLister, type RawLister } from '../kube/raw-lister.ts';
 import type { Logger } from './logger.ts';
 import {
   emptyNamespaceName,
@@ -39,19 +38,14 @@ export interface KubeSourceOptions {
   readonly maxBackoffMs?: number;
 }
 
-/** Loads the client configuration: the kubeconfig file, or the in-cluster service account. */
+/** Loads the client configuration (see {@link loadKubeConfigFrom}); failures as the lookup error admission reports. */
 export function loadKubeConfig(kubeconfig: string | undefined): KubeConfig {
-  const config = new KubeConfig();
-  if (kubeconfig === undefined) config.loadFromCluster();
-  else config.loadFromFile(kubeconfig);
-  if (config.getCurrentCluster() === null) {
-    throw new NamespaceLookupError(
-      kubeconfig === undefined
-        ? 'no in-cluster configuration found'
-        : `${kubeconfig}: no current cluster in kubeconfig`,
-    );
+  try {
+    return loadKubeConfigFrom({ kubeconfig, inCluster: kubeconfig === undefined });
+  } catch (error) {
+    if (error instanceof KubeConfigError) throw new NamespaceLookupError(error.message, { cause: error });
+    throw error;
   }
-  return config;
 }
 
 function statusCode(error: unknown): number | undefined {
@@ -65,71 +59,6 @@ function statusCode(error: unknown): number | undefined {
 function errorText(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
-}
-
-/** The TLS settings the client library puts on each call's agent; a connection is reusable while they are unchanged. */
-const TLS_KEYS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || (Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b));
-}
-
-/**
- * How long one run of the client library's authentication is reused. The library reads the kubeconfig's CA,
- * certificate and key files synchronously on every call, blocking the event loop on the request path; client-go
- * re-reads rotated credentials every few minutes, so a second is well inside what a rotation may take to apply.
- */
-export const AUTH_REUSE_MS = 1000;
-
-/**
- * The client library authenticates every call with a fresh `https.Agent`, so each pod list would open a new TLS
- * connection (handshake, certificate parsing, a new secure context). Like client-go, we keep one keep-alive agent and
- * hand it out as long as the TLS settings the library computes are the same. The library's result (its headers and
- * TLS settings) is reused for `reuseMs`; after that it runs again, so a rotated token, client certificate or CA
- * takes effect (a changed TLS setting replaces the agent).
- */
-export function reusingAgents(
-  config: Pick<KubeConfig, 'getName' | 'applySecurityAuthentication'>,
-  options: { readonly reuseMs?: number; readonly now?: () => number } = {},
-): SecurityAuthentication & { destroy(): void } {
-  const reuseMs = options.reuseMs ?? AUTH_REUSE_MS;
-  const now = options.now ?? Date.now;
-  let shared: Agent | undefined;
-  let settings: Readonly<Record<string, unknown>> = {};
-  let reusable: { readonly until: number; readonly headers: readonly (readonly [string, string])[] } | undefined;
-  return {
-    getName: () => config.getName(),
-    async applySecurityAuthentication(context: RequestContext): Promise<void> {
-      if (reusable !== undefined && shared !== undefined && now() < reusable.until) {
-        for (const [name, value] of reusable.headers) context.setHeaderParam(name, value);
-        context.setAgent(shared);
-        return;
-      }
-      reusable = undefined;
-      const before = { ...context.getHeaders() };
-      await config.applySecurityAuthentication(context);
-      const fresh: unknown = context.getAgent();
-      // Proxy agents and plain-HTTP agents are left as the library made them (and the library runs every time).
-      if (!(fresh instanceof Agent) || fresh.constructor !== Agent) return;
-      const options = fresh.options as Readonly<Record<string, unknown>>;
-      if (shared === undefined || !TLS_KEYS.every((key) => sameValue(options[key], settings[key]))) {
-        shared?.destroy();
-        settings = Object.fromEntries(TLS_KEYS.map((key) => [key, options[key]]));
-        const tls = Object.fromEntries(
-          TLS_KEYS.filter((key) => options[key] !== undefined).map((key) => [key, options[key]]),
-        );
-        shared = new Agent({ ...tls, keepAlive: true, scheduling: 'lifo' });
-      }
-      context.setAgent(shared);
-      const headers = Object.entries(context.getHeaders()).filter(([name, value]) => before[name] !== value);
-      reusable = { until: now() + reuseMs, headers };
-    },
-    destroy() {
-      shared?.destroy();
-      shared = undefined;
-      reusable = undefined;
-    },
-  };
 }
 
 /** A CoreV1Api and a raw lister whose calls share keep-alive connections (see {@link reusingAgents}). */

@@ -33,6 +33,33 @@ const cases: readonly (readonly [string, readonly string[]])[] = [
   ['show-admission-configuration', ['show', '-c', `${T}/admission-configuration.yaml`]],
   ['show-duplicate-trap', ['show', '-p', `${T}/patch-duplicate-kube-system.yaml`]],
   ['lint-default', ['lint']],
+  ['lint-governance', ['lint', '-c', 'src/config/testdata/governance/pod-security.yaml', '--require-owner']],
+  [
+    'lint-governance-sidecar',
+    [
+      'lint',
+      '-c',
+      'src/config/testdata/governance/pod-security.yaml',
+      '--exemption-metadata',
+      'src/config/testdata/governance/exemptions.yaml',
+    ],
+  ],
+  [
+    'show-governance',
+    [
+      'show',
+      '-c',
+      'src/config/testdata/governance/pod-security.yaml',
+      '--exemption-metadata',
+      'src/config/testdata/governance/exemptions.yaml',
+    ],
+  ],
+  ['show-exemptions', ['show', '-c', 'src/config/testdata/governance/pod-security.yaml', '--exemptions']],
+  [
+    'show-exemptions-json',
+    ['show', '-c', 'src/config/testdata/governance/pod-security.yaml', '--exemptions', '-o', 'json'],
+  ],
+  ['usage-require-owner-on-show', ['show', '--require-owner']],
   ['lint-duplicate-trap', ['lint', '-p', `${T}/patch-duplicate-kube-system.yaml`]],
   ['lint-conflict', ['lint', '-p', `${T}/patch-new-style-on-legacy.yaml`]],
   ['lint-broken', ['lint', '-c', `${T}/pod-security-broken.yaml`]],

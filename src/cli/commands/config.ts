@@ -6,7 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatConfigError, type Finding, type LoadOptions, resolveConfiguration } from '../../config/load.ts';
+import { readExemptionGovernance } from '../../config/exemption-metadata.ts';
 import { lintConfiguration } from '../../config/lint.ts';
+import { annotateExemptions, renderExemptionList } from '../../config/render-exemptions.ts';
 import {
   renderAdmissionConfiguration,
   renderDocument,
@@ -34,7 +36,16 @@ Flags:
   -p, --talos-patch FILE   Talos machine-config patch applied on top (repeatable, in order)
   -o, --output FORMAT      show: yaml (default) or json
       --as FORMAT          render: admission-configuration, talos-resource or talos-patch
+      --exemption-metadata FILE
+                           owner, expiry and reason of each exemption, by kind and value (YAML: namespaces,
+                           usernames, runtimeClasses, each a map of value -> {owner, expires, reason}); without it,
+                           comments on the exemption's list item: # owner: team-x, expires: 2027-03-01, reason: ...
+      --require-owner      lint: warn on exemptions without an owner
+      --exemptions         show: list the exemptions with their metadata instead of the configuration
   -h, --help               this help
+
+Lint warns on exemptions whose expiry date has passed (and notes those expiring within 30 days); show prints the
+metadata as comments on the exemptions.
 `;
 
 /** The flags of `psa config` (also read by `psa completion`). */
@@ -43,6 +54,9 @@ export const CONFIG_OPTIONS = {
   'talos-patch': { type: 'string', short: 'p', multiple: true },
   output: { type: 'string', short: 'o' },
   as: { type: 'string' },
+  'exemption-metadata': { type: 'string' },
+  'require-owner': { type: 'boolean' },
+  exemptions: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -61,6 +75,9 @@ interface ConfigArgs {
   readonly output: 'yaml' | 'json';
   readonly as?: (typeof RENDER_FORMATS)[number];
   readonly help: boolean;
+  readonly exemptionMetadata?: string;
+  readonly requireOwner: boolean;
+  readonly listExemptions: boolean;
 }
 
 function parseConfigArgs(argv: readonly string[]): ConfigArgs {
@@ -86,7 +103,7 @@ function parseConfigArgs(argv: readonly string[]): ConfigArgs {
   const help = values.help === true;
   const [subText, ...extra] = positionals;
   if (subText === undefined) {
-    if (help) return { sub: 'show', patches: [], output: 'yaml', help };
+    if (help) return { sub: 'show', patches: [], output: 'yaml', help, requireOwner: false, listExemptions: false };
     throw new ConfigUsageError('missing subcommand: show, lint or render');
   }
   if (!(SUBCOMMANDS as readonly string[]).includes(subText))
@@ -109,6 +126,10 @@ function parseConfigArgs(argv: readonly string[]): ConfigArgs {
   } else if (asText !== undefined) {
     throw new ConfigUsageError('--as applies to render only');
   }
+  if (values['require-owner'] === true && sub !== 'lint')
+    throw new ConfigUsageError('--require-owner applies to lint only');
+  if (values.exemptions === true && sub !== 'show') throw new ConfigUsageError('--exemptions applies to show only');
+  const metadataFile = values['exemption-metadata'];
   return {
     sub,
     ...(values.config === undefined ? {} : { config: values.config }),
@@ -116,6 +137,9 @@ function parseConfigArgs(argv: readonly string[]): ConfigArgs {
     output,
     ...(asText === undefined ? {} : { as: asText as (typeof RENDER_FORMATS)[number] }),
     help,
+    ...(metadataFile === undefined ? {} : { exemptionMetadata: metadataFile }),
+    requireOwner: values['require-owner'] === true,
+    listExemptions: values.exemptions === true,
   };
 }
 
@@ -146,7 +170,10 @@ export const runConfigCommand: CommandRunner = async (argv, io: CliIo) => {
   };
 
   if (args.sub === 'lint') {
-    const result = await lintConfiguration(options);
+    const result = await lintConfiguration(options, {
+      ...(args.exemptionMetadata === undefined ? {} : { sidecarPath: args.exemptionMetadata }),
+      requireOwner: args.requireOwner,
+    });
     for (const f of result.findings) io.stdout.write(formatFinding(f));
     const errors = result.findings.filter((f) => f.severity === 'error').length;
     const warnings = result.findings.filter((f) => f.severity === 'warning').length;
@@ -166,7 +193,14 @@ export const runConfigCommand: CommandRunner = async (argv, io: CliIo) => {
   for (const f of resolution.findings) if (f.severity === 'warning') io.stderr.write(`psa config: ${formatFinding(f)}`);
   const document = resolution.document;
   if (args.sub === 'show') {
-    io.stdout.write(renderDocument(document, args.output));
+    const governance = await readExemptionGovernance(resolution, options.readFile, {
+      ...(args.exemptionMetadata === undefined ? {} : { sidecarPath: args.exemptionMetadata }),
+    });
+    for (const f of governance.findings) if (f.severity !== 'info') io.stderr.write(`psa config: ${formatFinding(f)}`);
+    if (args.listExemptions) io.stdout.write(renderExemptionList(governance.exemptions, args.output));
+    else if (args.output === 'yaml')
+      io.stdout.write(annotateExemptions(renderDocument(document, 'yaml'), governance.exemptions));
+    else io.stdout.write(renderDocument(document, args.output));
     return 0;
   }
   switch (args.as) {

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { RequestContext, SecurityAuthentication } from '@kubernetes/client-node';
-import { createRawLister, KubeListError } from '../../src/server/kube-list.ts';
+import { createRawLister, KubeListError } from '../../src/kube/raw-lister.ts';
 
 let server: Server;
 let base: string;

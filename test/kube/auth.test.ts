@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Agent } from 'node:https';
 import { describe, it } from 'node:test';
 import { HttpMethod, ServerConfiguration, type RequestContext } from '@kubernetes/client-node';
-import { AUTH_REUSE_MS, reusingAgents } from '../../src/server/kube-source.ts';
+import { AUTH_REUSE_MS, reusingAgents } from '../../src/kube/auth.ts';
 
 /** Stands in for KubeConfig: counts its runs, sets a token header and a fresh agent, as the library does. */
 function fakeKubeConfig(): {
