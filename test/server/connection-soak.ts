@@ -3,7 +3,7 @@
 // Starts `psa serve` with its default deadlines, then for `--seconds` runs `--churners` clients that connect and
 // vanish in every way a peer can (close before TLS, hold then drop, half a ClientHello, handshake then drop, half a
 // request then drop or FIN, plain HTTP) beside keep-alive clients sending normal reviews. Prints the process's
-// descriptor count and RSS every 5 s and after the churn stops, and how many normal reviews failed. Not part of
+// descriptor count, RSS and V8 heap in use every 5 s and after the churn stops, and how many normal reviews failed. Not part of
 // `npm test`.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -49,6 +49,12 @@ const rssMiB = (): number => {
     .find((text) => text.startsWith('VmRSS:'));
   return Math.round(Number(/(\d+)/.exec(line ?? '')?.[1] ?? '0') / 1024);
 };
+/** V8's heap in use as psa reports it (nodejs_heap_size_used_bytes), in MiB: tells retained memory from RSS slack. */
+const heapMiB = async (): Promise<number> => {
+  const res = await send(port, { ca: pki.caCert, method: 'GET', path: '/metrics' });
+  const line = res.body.split('\n').find((text) => text.startsWith('nodejs_heap_size_used_bytes '));
+  return Math.round(Number(line?.split(' ')[1] ?? '0') / 1048576);
+};
 const agent = new Agent({ keepAlive: true, maxSockets: 4, ca: pki.caCert });
 let reviewsOk = 0;
 let reviewsFailed = 0;
@@ -72,8 +78,10 @@ const review = async (worker: number): Promise<void> => {
 // Warm up, then take the baseline.
 for (let i = 0; i < 200; i++) await send(port, { ca: pki.caCert, agent, path: '/validate', body: reviewBody('warm') });
 await delay(500);
-const baseline = { fds: fds(), rss: rssMiB() };
-process.stdout.write(`baseline: ${String(baseline.fds)} descriptors, RSS ${String(baseline.rss)} MiB\n`);
+const baseline = { fds: fds(), rss: rssMiB(), heap: await heapMiB() };
+process.stdout.write(
+  `baseline: ${String(baseline.fds)} descriptors, RSS ${String(baseline.rss)} MiB, heap ${String(baseline.heap)} MiB\n`,
+);
 
 let churned = 0;
 const vanish = (socket: Socket, afterMs: number): Promise<void> =>
@@ -125,6 +133,7 @@ while (Date.now() - started < seconds * 1000) {
   await delay(5000);
   process.stdout.write(
     `t=${String(Math.round((Date.now() - started) / 1000))}s: ${String(fds())} descriptors, RSS ${String(rssMiB())} MiB, ` +
+      `heap ${String(await heapMiB())} MiB, ` +
       `${String(churned)} churned connections, ${String(reviewsOk)} reviews ok, ${String(reviewsFailed)} failed\n`,
   );
 }
@@ -135,7 +144,8 @@ agent.destroy();
 for (let waited = 0; waited <= 15; waited += 5) {
   await delay(5000);
   process.stdout.write(
-    `${String(waited + 5)} s after the churn: ${String(fds())} descriptors, RSS ${String(rssMiB())} MiB\n`,
+    `${String(waited + 5)} s after the churn: ${String(fds())} descriptors, RSS ${String(rssMiB())} MiB, ` +
+      `heap ${String(await heapMiB())} MiB\n`,
   );
 }
 process.stdout.write(
