@@ -152,10 +152,12 @@ function serverSocketStates(port: number): Map<string, number> {
   return states;
 }
 
-async function eventually(what: string, probe: () => boolean, timeoutMs = 8000): Promise<void> {
+async function eventually(what: string | (() => string), probe: () => boolean, timeoutMs = 8000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!probe()) {
-    if (Date.now() > deadline) assert.fail(`not reached within ${String(timeoutMs)} ms: ${what}`);
+    if (Date.now() > deadline) {
+      assert.fail(`not reached within ${String(timeoutMs)} ms: ${typeof what === 'string' ? what : what()}`);
+    }
     await delay(100);
   }
 }
@@ -221,7 +223,7 @@ async function runState(state: ConnectionState, target: Target): Promise<Outcome
 
 async function assertReleased(psa: Psa, baseline: number): Promise<void> {
   await eventually(
-    `descriptors back to ${String(baseline)} (now ${String(openDescriptors(psa.child.pid ?? 0))})`,
+    () => `descriptors back to ${String(baseline)} (now ${String(openDescriptors(psa.child.pid ?? 0))})`,
     () => openDescriptors(psa.child.pid ?? 0) <= baseline,
   );
   assert.equal(serverSocketStates(psa.port).get('08') ?? 0, 0, 'no socket left in CLOSE-WAIT');
@@ -243,16 +245,31 @@ async function warmBaseline(psa: Psa): Promise<number> {
   return openDescriptors(psa.child.pid ?? 0);
 }
 
-function holdSilent(port: number, count: number): { sockets: Socket[]; endedByServer: () => number } {
+/** Opens `count` TCP connections that send nothing, 250 at a time so the listen backlog (511) never overflows. */
+async function holdSilent(
+  port: number,
+  count: number,
+): Promise<{ sockets: Socket[]; endedByServer: () => number; describe: () => string }> {
   const sockets: Socket[] = [];
+  let connected = 0;
   let ended = 0;
+  const errors = new Map<string, number>();
   for (let i = 0; i < count; i++) {
-    const socket = tcpConnect(port, '127.0.0.1');
-    socket.on('error', () => undefined);
+    const socket = tcpConnect(port, '127.0.0.1', () => connected++);
+    if (i % 250 === 249) await delay(50);
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? error.message;
+      errors.set(code, (errors.get(code) ?? 0) + 1);
+    });
     socket.once('end', () => ended++);
     sockets.push(socket);
   }
-  return { sockets, endedByServer: () => ended };
+  return {
+    sockets,
+    endedByServer: () => ended,
+    describe: () =>
+      `${String(connected)} connected, ${String(ended)} ended by the server, errors ${JSON.stringify([...errors])}`,
+  };
 }
 
 describe(
@@ -293,9 +310,9 @@ describe(
       try {
         const baseline = await warmBaseline(psa);
         const loop = reviewLoop(psa, 200);
-        const held = holdSilent(psa.port, 3000);
+        const held = await holdSilent(psa.port, 3000);
         await eventually(
-          `the server ended all 3,000 (ended so far: ${String(held.endedByServer())})`,
+          () => `the server ended all 3,000 (${held.describe()})`,
           () => held.endedByServer() === 3000,
           DEADLINES.handshake + 15_000,
         );
@@ -313,7 +330,7 @@ describe(
       const psa = await startPsa(['--max-connections', '50']);
       try {
         const baseline = await warmBaseline(psa);
-        const held = holdSilent(psa.port, 120);
+        const held = await holdSilent(psa.port, 120);
         await eventually('connections beyond the budget dropped', () => held.endedByServer() >= 70, 5000);
         await delay(DEADLINES.handshake + 500);
         // The budget is free again once the silent ones hit their handshake deadline.
@@ -394,7 +411,7 @@ describe(
 
     it('SIGTERM while connections are stalled: the drain ends them all and the process exits 0', async () => {
       const psa = await startPsa(['--shutdown-grace-period', '3s']);
-      const held = holdSilent(psa.port, 200);
+      const held = await holdSilent(psa.port, 200);
       const target = { port: psa.port, ca: pki.caCert, capMs: 8_000 };
       const stalled = Promise.all(
         CONNECTION_STATES.filter((state) => state.deadline === 'header').map((state) => state.run(target)),
@@ -415,7 +432,7 @@ describe(
         await eventually('two workers', () => processTree(psa.child.pid ?? 0).length === 3, 15_000);
         const baseline = await warmBaseline(psa);
         const loop = reviewLoop(psa);
-        const held = holdSilent(psa.port, 600);
+        const held = await holdSilent(psa.port, 600);
         const target = { port: psa.port, ca: pki.caCert, capMs: 8_000 };
         const results = await Promise.all(
           CONNECTION_STATES.map(async (state) => ({
