@@ -14,10 +14,10 @@ import {
   stringOption,
   UsageError,
 } from '../args.ts';
+import { exitCode, FAIL_ON, runCheck } from '../check-run.ts';
 import { CHECK_HELP } from '../help.ts';
 import { DEFAULT_MAX_ALIAS_COUNT, DEFAULT_MAX_DOCUMENT_BYTES, type ReadOptions } from '../input/documents.ts';
 import { Judge } from '../judge.ts';
-import type { CheckSummary, InputProblem, ObjectVerdict } from '../model.ts';
 import { paletteFor } from '../output/color.ts';
 import { createDirectJsonWriter, createJsonReporter } from '../output/json.ts';
 import { createJunitReporter } from '../output/junit.ts';
@@ -25,7 +25,7 @@ import type { Reporter } from '../output/reporter.ts';
 import { createSarifReporter } from '../output/sarif.ts';
 import { createTextReporter, formatProblem } from '../output/text.ts';
 import { StreamWriter } from '../output/writer.ts';
-import { fieldIssueProblems, formatFieldIssue, readManifests } from '../pipeline.ts';
+import { fieldIssueProblems, readManifests } from '../pipeline.ts';
 
 const OPTIONS = {
   level: { type: 'string' },
@@ -43,8 +43,6 @@ const OPTIONS = {
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
-export const FAIL_ON = ['enforce', 'warn', 'audit'] as const;
-export type FailOn = (typeof FAIL_ON)[number];
 
 /** Parses `NS:key=value[,key=value]` into namespace -> labels (later flags add to / override earlier ones). */
 export function parseNamespaceLabels(flags: readonly string[]): Map<string, Record<string, string>> {
@@ -169,107 +167,13 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo): Promi
           ? createJunitReporter(write)
           : createTextReporter(write, paletteFor(io));
   const stderrPalette = paletteFor(io, 'stderr');
-  const counts = {
-    files: 0,
-    pods: 0,
-    workloads: 0,
-    namespaces: 0,
-    skipped: 0,
-    configurations: 0,
-    refused: 0,
-    warned: 0,
-    audited: 0,
-    exempt: 0,
-    errors: 0,
-  };
-  const skippedKinds = new Map<string, number>();
-  const problem = (p: InputProblem): void => {
-    counts.errors++;
-    io.stderr.write(`${stderrPalette.red('error:')} ${formatProblem(p)}\n`);
-    reporter.problem(p);
-  };
-  for await (const item of readManifests(paths, options)) {
-    await out.drain();
-    switch (item.type) {
-      case 'file':
-        counts.files++;
-        break;
-      case 'problem':
-        problem(item.problem);
-        break;
-      case 'skipped':
-        if (item.reason === 'configuration') counts.configurations++;
-        else {
-          counts.skipped++;
-          skippedKinds.set(item.kind, (skippedKinds.get(item.kind) ?? 0) + 1);
-        }
-        reporter.skipped(item);
-        break;
-      case 'namespace': {
-        if (item.issues.length > 0) {
-          for (const i of item.issues)
-            problem({
-              file: item.object.file,
-              index: item.object.index,
-              position: i.position,
-              message: formatFieldIssue(i),
-            });
-          break;
-        }
-        counts.namespaces++;
-        const event = await judge.applyNamespace(
-          item.object.file,
-          item.object.index,
-          item.object.position,
-          item.metadata,
-        );
-        if (event.invalid !== undefined) counts.refused++;
-        if (event.warnings.length > 0) counts.warned++;
-        reporter.namespace(event);
-        break;
-      }
-      case 'pod-bearing': {
-        if (item.kind === 'Pod') counts.pods++;
-        else counts.workloads++;
-        const verdict = judge.judge({
-          file: item.object.file,
-          index: item.object.index,
-          position: item.object.position,
-          apiVersion: item.apiVersion,
-          kind: item.kind,
-          metadata: item.metadata,
-          template: item.template,
-          issues: item.issues,
-        });
-        if (verdict.issues.length > 0) {
-          for (const i of verdict.issues)
-            problem({ file: verdict.file, index: verdict.index, position: i.position, message: formatFieldIssue(i) });
-        } else {
-          tally(verdict, counts);
-        }
-        reporter.object(verdict);
-        break;
-      }
-    }
-  }
-  const summary: CheckSummary = { ...counts, objects: counts.pods + counts.workloads, skippedKinds };
-  reporter.end(summary);
+  const summary = await runCheck(readManifests(paths, options), {
+    judge,
+    reporter,
+    onProblem: (p) => io.stderr.write(`${stderrPalette.red('error:')} ${formatProblem(p)}\n`),
+    beforeItem: () => out.drain(),
+  });
   return exitCode(summary, failOn);
-}
-
-function tally(v: ObjectVerdict, counts: { refused: number; warned: number; audited: number; exempt: number }): void {
-  if (v.exempt !== undefined) counts.exempt++;
-  if (v.refused) counts.refused++;
-  if (v.warnings.length > 0) counts.warned++;
-  if (v.audit !== undefined && !v.audit.allowed) counts.audited++;
-}
-
-export function exitCode(s: CheckSummary, failOn: FailOn): number {
-  if (s.errors > 0) return 2;
-  if (s.refused > 0) return 1;
-  if (failOn !== 'enforce' && s.warned > 0) return 1;
-  if (failOn === 'audit' && s.audited > 0) return 1;
-  return 0;
 }
 
 /** Direct mode: every pod-bearing object at exactly one LevelVersion; no namespaces, no configuration. */
