@@ -10,6 +10,9 @@ export interface Palette {
 
 const plain: Palette = { bold: (s) => s, dim: (s) => s, red: (s) => s, yellow: (s) => s, green: (s) => s };
 
+/** No colours: for output written to files. */
+export const PLAIN_PALETTE: Palette = plain;
+
 const sgr =
   (open: number, close: number) =>
   (s: string): string =>
