@@ -6,6 +6,7 @@ import { runConfigCommand } from './commands/config.ts';
 import { runExplainCommand } from './commands/explain.ts';
 import { runFixCommand } from './commands/fix.ts';
 import { runNamespaceCommand } from './commands/namespace.ts';
+import { runPlaygroundCommand } from './commands/playground.ts';
 import { runVersionCommand } from './commands/version.ts';
 import { MAIN_HELP } from './help.ts';
 
@@ -15,6 +16,7 @@ const COMMANDS: Readonly<Record<string, CommandRunner>> = {
   fix: runFixCommand,
   namespace: runNamespaceCommand,
   config: runConfigCommand,
+  playground: runPlaygroundCommand,
   version: runVersionCommand,
 };
 
