@@ -11,7 +11,9 @@ const OUT = join(ROOT, 'dist', 'web');
 /** The budget for engine + UI, gzipped (issue 13). */
 const BUDGET_BYTES = 400 * 1024;
 
-export async function buildWeb(): Promise<{ readonly files: readonly { name: string; bytes: number; gzip: number }[] }> {
+export async function buildWeb(): Promise<{
+  readonly files: readonly { name: string; bytes: number; gzip: number }[];
+}> {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   await build({

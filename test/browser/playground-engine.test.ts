@@ -54,7 +54,11 @@ function argv(command: string): string[] {
 }
 
 const manifestsPath = join(dir, 'manifests.yaml');
-const state = (patch: Partial<PlaygroundState>): PlaygroundState => ({ ...DEFAULT_STATE, fileName: manifestsPath, ...patch });
+const state = (patch: Partial<PlaygroundState>): PlaygroundState => ({
+  ...DEFAULT_STATE,
+  fileName: manifestsPath,
+  ...patch,
+});
 
 const CASES: readonly { readonly name: string; readonly state: PlaygroundState }[] = [
   { name: "the seed's three manifests, Talos default", state: state({ manifests: seedManifests() }) },
@@ -104,8 +108,14 @@ describe('playground engine = psa check', () => {
       writeFiles(c.state);
       const page = await runPlaygroundCheck(c.state);
       const expected = await cli(argv(page.command));
-      const stdout = page.output.filter((o) => o.stream === 'stdout').map((o) => stripMarkup(o.text)).join('');
-      const stderr = page.output.filter((o) => o.stream === 'stderr').map((o) => stripMarkup(o.text)).join('');
+      const stdout = page.output
+        .filter((o) => o.stream === 'stdout')
+        .map((o) => stripMarkup(o.text))
+        .join('');
+      const stderr = page.output
+        .filter((o) => o.stream === 'stderr')
+        .map((o) => stripMarkup(o.text))
+        .join('');
       assert.equal(stdout, expected.stdout);
       assert.equal(stderr, expected.stderr);
       assert.equal(page.exitCode, expected.code);
@@ -115,7 +125,10 @@ describe('playground engine = psa check', () => {
   it('the seed: the warning and the refusal lines of the walkthrough', async () => {
     const page = await runPlaygroundCheck(state({ manifests: seedManifests() }));
     const text = stripMarkup(page.output.map((o) => o.text).join(''));
-    assert.match(text, /^Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false \(container "nginx"/m);
+    assert.match(
+      text,
+      /^Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false \(container "nginx"/m,
+    );
     assert.match(
       text,
       /^Warning {2}FailedCreate {2}daemonset-controller {2}Error creating: pods "debug-container-xxxxx" is forbidden: violates PodSecurity "baseline:latest": host namespaces \(hostNetwork=true, hostPID=true, hostIPC=true\), privileged \(container "debug-container" must not set securityContext.privileged=true\)$/m,

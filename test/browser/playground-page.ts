@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Shared by the playground's browser tests and its benchmark: builds dist/web, serves it with `psa playground`'s own
 // server, and pastes text into the page's editor the way a browser does (a paste event with clipboard data).
 import type { Page } from 'playwright-core';
@@ -32,12 +33,12 @@ export function currentRun(page: Page): Promise<number> {
  * paste to the verdict on screen (the page's `psa:rendered` event, then the next animation frame: painted).
  */
 export async function paste(page: Page, text: string): Promise<number> {
+  await page.locator('.cm-content').focus();
+  await page.keyboard.press('Control+A');
   return page.evaluate(
     (content) =>
       new Promise<number>((resolve) => {
         const editor = document.querySelector<HTMLElement>('.cm-content')!;
-        editor.focus();
-        document.execCommand('selectAll');
         const data = new DataTransfer();
         data.setData('text/plain', content);
         const started = performance.now();

@@ -63,7 +63,7 @@ describe('playground in headless Chromium', () => {
       return;
     }
     browser = launched.browser;
-    close = launched.close;
+    close = () => launched.close();
     server = await buildAndServe();
   });
   after(async () => {
@@ -118,7 +118,10 @@ describe('playground in headless Chromium', () => {
     assert.ok((await page.locator('.cm-psa-focus').count()) === 1);
     assert.ok((await page.locator('.cm-psa-field', { hasText: 'privileged: true' }).count()) === 1);
     // A field path in the explain view finds its line.
-    await page.locator('#explain .path', { hasText: /hostNetwork$/ }).first().click();
+    await page
+      .locator('#explain .path', { hasText: /hostNetwork$/ })
+      .first()
+      .click();
     assert.equal(await page.locator('.cm-psa-field').innerText(), '      hostNetwork: true');
     await screenshot(page, 'playground-seed.png');
 
@@ -173,7 +176,7 @@ describe('playground in headless Chromium', () => {
     assert.match(text, /PodSecurity "restricted:v1\.30"/);
     assert.equal(
       await second.locator('#command').innerText(),
-      "psa check --config pod-security.yaml --namespace-labels apps:pod-security.kubernetes.io/warn=baseline -n apps manifests.yaml",
+      'psa check --config pod-security.yaml --namespace-labels apps:pod-security.kubernetes.io/warn=baseline -n apps manifests.yaml',
     );
     await screenshot(second, 'playground-shared-link.png');
 

@@ -129,7 +129,8 @@ export function levelsConfiguration(levels: PlaygroundState['levels']): string {
 export function commandLine(state: PlaygroundState): string {
   const args = ['psa', 'check'];
   if (state.configKind !== ConfigKinds.talos) args.push('--config', CONFIG_FILE);
-  if (state.configKind !== ConfigKinds.levels) state.patches.forEach((_, i) => args.push('--talos-patch', patchFile(i)));
+  if (state.configKind !== ConfigKinds.levels)
+    state.patches.forEach((_, i) => args.push('--talos-patch', patchFile(i)));
   for (const line of namespaceLabelLines(state)) args.push('--namespace-labels', shellQuote(line));
   if (state.namespace !== '' && state.namespace !== 'default') args.push('-n', shellQuote(state.namespace));
   args.push(shellQuote(state.fileName));
@@ -172,7 +173,10 @@ async function loadSettings(
     cwd: '/',
   });
   if (result.ok) return { ok: true, settings: result.settings };
-  return { ok: false, lines: result.errors.map((e) => `psa: configuration error: ${formatConfigError(e, configPath)}`) };
+  return {
+    ok: false,
+    lines: result.errors.map((e) => `psa: configuration error: ${formatConfigError(e, configPath)}`),
+  };
 }
 
 /** Records the pod-bearing items as they pass, so verdicts can be traced back to the editor's lines. */
@@ -210,7 +214,10 @@ function locateVerdict(
 }
 
 /** `psa check` on the state: the same text, line for line, and the exit code. */
-export async function runPlaygroundCheck(state: PlaygroundState, palette: Palette = markupPalette): Promise<CheckOutcome> {
+export async function runPlaygroundCheck(
+  state: PlaygroundState,
+  palette: Palette = markupPalette,
+): Promise<CheckOutcome> {
   const output: OutputChunk[] = [];
   const command = commandLine(state);
   const stdout = (text: string): void => {
@@ -275,7 +282,10 @@ export interface ExplainOutcome {
 }
 
 /** `psa explain` on the manifests: per object the strictest level, the version timeline and what to change. */
-export async function runPlaygroundExplain(state: PlaygroundState, palette: Palette = markupPalette): Promise<ExplainOutcome> {
+export async function runPlaygroundExplain(
+  state: PlaygroundState,
+  palette: Palette = markupPalette,
+): Promise<ExplainOutcome> {
   const entries: ExplainEntry[] = [];
   const errors: string[] = [];
   const namespace = state.namespace === '' ? 'default' : state.namespace;
@@ -286,7 +296,8 @@ export async function runPlaygroundExplain(state: PlaygroundState, palette: Pale
     }
     if (item.type !== 'pod-bearing') continue;
     if (item.issues.length > 0) {
-      for (const problem of fieldIssueProblems(item.object, item.issues)) errors.push(`error: ${formatProblem(problem)}`);
+      for (const problem of fieldIssueProblems(item.object, item.issues))
+        errors.push(`error: ${formatProblem(problem)}`);
       continue;
     }
     const e = explainObject(item, namespace);
@@ -314,7 +325,14 @@ export interface FixOutcome {
 export function runPlaygroundFix(state: PlaygroundState): FixOutcome {
   const lv = parseLevelVersion(state.fixLevel);
   if (!lv.ok)
-    return { usageError: lv.error, before: state.manifests, after: state.manifests, changed: false, diagnostics: [], exitCode: 2 };
+    return {
+      usageError: lv.error,
+      before: state.manifests,
+      after: state.manifests,
+      changed: false,
+      diagnostics: [],
+      exitCode: 2,
+    };
   const json = state.fileName.toLowerCase().endsWith('.json');
   const fixed = fixSource({ name: state.fileName, json }, state.manifests, lv.value);
   return {

@@ -38,37 +38,38 @@ import { decodeState, encodeState } from './url-state.ts';
 /** Links longer than this are not written to the address bar (browsers and chat tools truncate them). */
 const MAX_LINK_LENGTH = 60_000;
 
-function element<T extends HTMLElement>(id: string): T {
+/** The page's element `#id`, checked to be of the expected type (a broken page says so instead of failing later). */
+function element<T extends HTMLElement>(id: string, type: abstract new () => T): T {
   const found = document.getElementById(id);
-  if (found === null) throw new Error(`the page has no #${id}`);
-  return found as T;
+  if (!(found instanceof type)) throw new Error(`the page has no ${type.name} #${id}`);
+  return found;
 }
 
 const ui = {
-  configKind: element<HTMLSelectElement>('config-kind'),
-  levels: element('levels'),
-  enforce: element<HTMLInputElement>('level-enforce'),
-  audit: element<HTMLInputElement>('level-audit'),
-  warn: element<HTMLInputElement>('level-warn'),
-  configFile: element('config-file'),
-  configText: element<HTMLTextAreaElement>('config-text'),
-  patchesRow: element('patches-row'),
-  patches: element('patches'),
-  addPatch: element<HTMLButtonElement>('add-patch'),
-  namespaceLabels: element<HTMLTextAreaElement>('namespace-labels'),
-  namespace: element<HTMLInputElement>('namespace'),
-  fileName: element('file-name'),
-  verdict: element('verdict'),
-  command: element('command'),
-  checkOutput: element('check-output'),
-  explain: element('explain'),
-  fix: element('fix'),
-  fixLevel: element<HTMLInputElement>('fix-level'),
-  fixStatus: element('fix-status'),
-  loadExample: element<HTMLButtonElement>('load-example'),
-  openFile: element<HTMLButtonElement>('open-file'),
-  fileInput: element<HTMLInputElement>('file-input'),
-  share: element<HTMLButtonElement>('share'),
+  configKind: element('config-kind', HTMLSelectElement),
+  levels: element('levels', HTMLElement),
+  enforce: element('level-enforce', HTMLInputElement),
+  audit: element('level-audit', HTMLInputElement),
+  warn: element('level-warn', HTMLInputElement),
+  configFile: element('config-file', HTMLElement),
+  configText: element('config-text', HTMLTextAreaElement),
+  patchesRow: element('patches-row', HTMLElement),
+  patches: element('patches', HTMLElement),
+  addPatch: element('add-patch', HTMLButtonElement),
+  namespaceLabels: element('namespace-labels', HTMLTextAreaElement),
+  namespace: element('namespace', HTMLInputElement),
+  fileName: element('file-name', HTMLElement),
+  verdict: element('verdict', HTMLElement),
+  command: element('command', HTMLElement),
+  checkOutput: element('check-output', HTMLElement),
+  explain: element('explain', HTMLElement),
+  fix: element('fix', HTMLElement),
+  fixLevel: element('fix-level', HTMLInputElement),
+  fixStatus: element('fix-status', HTMLElement),
+  loadExample: element('load-example', HTMLButtonElement),
+  openFile: element('open-file', HTMLButtonElement),
+  fileInput: element('file-input', HTMLInputElement),
+  share: element('share', HTMLButtonElement),
 };
 
 // ---- editor line marks: the focused object, its failing fields, and lines with input errors ----
@@ -140,7 +141,8 @@ function addPatchBox(text: string): void {
   area.rows = 4;
   area.spellcheck = false;
   area.value = text;
-  area.placeholder = 'cluster:\n  apiServer:\n    admissionControl:\n      - name: PodSecurity\n        configuration: ...';
+  area.placeholder =
+    'cluster:\n  apiServer:\n    admissionControl:\n      - name: PodSecurity\n        configuration: ...';
   area.addEventListener('input', scheduleRun);
   const remove = document.createElement('button');
   remove.type = 'button';
@@ -379,7 +381,8 @@ async function details(id: number, current: PlaygroundState): Promise<void> {
     renderExplain(explained);
     renderFix(runPlaygroundFix(current));
   } catch (error) {
-    if (id === runId) ui.explain.textContent = `psa: internal error: ${error instanceof Error ? error.message : String(error)}`;
+    if (id === runId)
+      ui.explain.textContent = `psa: internal error: ${error instanceof Error ? error.message : String(error)}`;
   }
   if (id === runId) document.body.dataset['details'] = String(id);
 }
@@ -425,7 +428,7 @@ async function loadFiles(files: readonly File[]): Promise<void> {
 }
 
 const view = new EditorView({
-  parent: element('editor'),
+  parent: element('editor', HTMLElement),
   state: EditorState.create({
     doc: '',
     extensions: [
@@ -454,7 +457,12 @@ const view = new EditorView({
         if (!update.docChanged) return;
         const pasted = update.transactions.some((tr) => tr.isUserEvent('input.paste') || tr.isUserEvent('input.drop'));
         if (pasted) void run();
-        else if (update.transactions.some((tr) => tr.isUserEvent('input') || tr.isUserEvent('delete') || tr.isUserEvent('undo') || tr.isUserEvent('redo')))
+        else if (
+          update.transactions.some(
+            (tr) =>
+              tr.isUserEvent('input') || tr.isUserEvent('delete') || tr.isUserEvent('undo') || tr.isUserEvent('redo'),
+          )
+        )
           scheduleRun();
       }),
     ],
@@ -473,7 +481,10 @@ function onLocatorClick(event: MouseEvent): void {
     .filter((f) => f !== '')
     .map(Number);
   const focus = target.classList.contains('path') ? [] : [line];
-  showMarks({ errors: marks.errors, fields, focus }, { line: fields.length > 0 && focus.length === 0 ? fields[0]! : line, ...(column === undefined ? {} : { column }) });
+  showMarks(
+    { errors: marks.errors, fields, focus },
+    { line: fields.length > 0 && focus.length === 0 ? fields[0]! : line, ...(column === undefined ? {} : { column }) },
+  );
 }
 
 for (const pane of [ui.checkOutput, ui.explain, ui.fix]) pane.addEventListener('click', onLocatorClick);

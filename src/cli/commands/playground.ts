@@ -99,7 +99,8 @@ export async function runPlaygroundCommand(argv: readonly string[], io: CliIo): 
     io.stdout.write(PLAYGROUND_HELP);
     return 0;
   }
-  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
+  if (parsed.positionals.length > 0)
+    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
   const port = parsePort(stringOption(parsed, 'port'));
   const host = stringOption(parsed, 'host') ?? '127.0.0.1';
   const root = playgroundRoot();
@@ -111,7 +112,9 @@ export async function runPlaygroundCommand(argv: readonly string[], io: CliIo): 
   try {
     server = await startPlaygroundServer(root, port, host);
   } catch (error) {
-    io.stderr.write(`psa playground: cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(
+      `psa playground: cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 2;
   }
   io.stdout.write(`psa playground: ${server.url} (Ctrl-C to stop)\n`);
