@@ -102,7 +102,7 @@ const marksField = StateField.define<DecorationSet>({
   provide: (field) => EditorView.decorations.from(field),
 });
 
-function showMarks(next: Marks, scrollTo?: { line: number; column?: number }): void {
+function showMarks(next: Marks, scrollTo?: { line: number; column?: number; top?: boolean }): void {
   marks = next;
   const effects: StateEffect<unknown>[] = [setMarks.of(next)];
   const doc = view.state.doc;
@@ -110,7 +110,7 @@ function showMarks(next: Marks, scrollTo?: { line: number; column?: number }): v
   if (scrollTo !== undefined && scrollTo.line >= 1 && scrollTo.line <= doc.lines) {
     const line = doc.line(scrollTo.line);
     const pos = Math.min(line.from + Math.max(0, (scrollTo.column ?? 1) - 1), line.to);
-    effects.push(EditorView.scrollIntoView(pos, { y: 'center' }));
+    effects.push(EditorView.scrollIntoView(pos, scrollTo.top === true ? { y: 'start', yMargin: 24 } : { y: 'center' }));
     selection = { anchor: pos };
   }
   view.dispatch({ effects, ...(selection === undefined ? {} : { selection }) });
@@ -267,17 +267,20 @@ function renderExplain(outcome: ExplainOutcome): void {
     parts.push(`<div class="entry"><span${attrs === '' ? ' class="stderr"' : attrs}>${escapeHtml(error)}</span></div>`);
   }
   for (const entry of outcome.entries) {
+    // One block per line with a hanging indent, so a wrapped line stays under its parent.
     const lines = entry.text.split('\n').map((line, i) => {
-      const html = markupToHtml(line);
-      if (i === 0) return `<span class="loc" data-line="${entry.line}">${html}</span>`;
+      if (i === 0) return `<div class="loc" data-line="${entry.line}">${markupToHtml(line)}</div>`;
       const plain = stripMarkup(line);
       const trimmed = plain.trimStart();
+      const indent = Math.min(8, plain.length - trimmed.length);
       const path = entry.paths.find((p) => trimmed.startsWith(`${p.path}: `));
-      if (path === undefined) return html;
-      const indent = plain.length - trimmed.length;
-      return `${' '.repeat(indent)}<span class="path" data-line="${path.line}" data-fields="${path.line}">${escapeHtml(path.path)}</span>${escapeHtml(trimmed.slice(path.path.length))}`;
+      const body =
+        path === undefined
+          ? markupToHtml(line.replace(/^ +/, ''))
+          : `<span class="path" data-line="${path.line}" data-fields="${path.line}">${escapeHtml(path.path)}</span>${escapeHtml(trimmed.slice(path.path.length))}`;
+      return `<div class="xl i${indent}">${body}</div>`;
     });
-    parts.push(`<div class="entry">${lines.join('\n')}</div>`);
+    parts.push(`<div class="entry">${lines.join('')}</div>`);
   }
   ui.explain.innerHTML =
     parts.length > 0 ? parts.join('') : '<p class="placeholder">No pod-bearing objects to explain.</p>';
@@ -481,9 +484,15 @@ function onLocatorClick(event: MouseEvent): void {
     .filter((f) => f !== '')
     .map(Number);
   const focus = target.classList.contains('path') ? [] : [line];
+  // An object scrolls to the top of the editor (its failing fields below it); a field or an error to the middle.
+  const isObject = focus.length > 0 && fields.length > 0;
   showMarks(
     { errors: marks.errors, fields, focus },
-    { line: fields.length > 0 && focus.length === 0 ? fields[0]! : line, ...(column === undefined ? {} : { column }) },
+    {
+      line: focus.length === 0 && fields.length > 0 ? fields[0]! : line,
+      top: isObject,
+      ...(column === undefined ? {} : { column }),
+    },
   );
 }
 
