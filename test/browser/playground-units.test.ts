@@ -9,6 +9,7 @@ import { startPlaygroundServer } from '../../src/cli/commands/playground.ts';
 import { diffLines } from '../../web/src/diff.ts';
 import { DEFAULT_STATE } from '../../web/src/engine.ts';
 import { decodeState, encodeState } from '../../web/src/url-state.ts';
+import { psa } from '../cli/helpers.ts';
 
 describe('diffLines', () => {
   const CASES: readonly { name: string; before: string; after: string; expected: string }[] = [
@@ -117,5 +118,17 @@ describe('psa playground server', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('psa playground flags', () => {
+  it('--help describes the command; a bad port or an argument is a usage error', async () => {
+    const help = await psa(['playground', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: psa playground \[flags\]/);
+    const port = await psa(['playground', '--port', '99999']);
+    assert.equal(port.code, 2);
+    assert.equal(port.stderr, `psa playground: invalid --port "99999"\nRun 'psa playground --help' for usage.\n`);
+    assert.equal((await psa(['playground', 'extra'])).code, 2);
   });
 });
