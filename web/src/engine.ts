@@ -5,8 +5,9 @@
  */
 import type { AdmissionSettings } from '../../src/admission/index.ts';
 import { parseLevelVersion } from '../../src/api/level-version.ts';
+import { applyDefaults } from '../../src/cli/adapters.ts';
 import { exitCode, runCheck } from '../../src/cli/check-run.ts';
-import { explainObject, formatExplanation } from '../../src/cli/explain-object.ts';
+import { explainObject, formatExplanation, templateSegments } from '../../src/cli/explain-object.ts';
 import { fixSource } from '../../src/cli/fix-text.ts';
 import { DEFAULT_MAX_ALIAS_COUNT, DEFAULT_MAX_DOCUMENT_BYTES } from '../../src/cli/input/document-stream.ts';
 import { Judge } from '../../src/cli/judge.ts';
@@ -17,9 +18,7 @@ import type { Palette } from '../../src/cli/output/color.ts';
 import type { Reporter } from '../../src/cli/output/reporter.ts';
 import { createTextReporter, formatProblem } from '../../src/cli/output/text.ts';
 import { remediesFor } from '../../src/cli/remedies.ts';
-import { templateSegments } from '../../src/cli/explain-object.ts';
 import { UsageError } from '../../src/cli/usage-error.ts';
-import { applyDefaults } from '../../src/cli/adapters.ts';
 import { formatConfigError, loadConfiguration } from '../../src/config/index.ts';
 
 /** Where the cluster's Pod Security configuration comes from, as `psa check`'s flags choose it. */
