@@ -326,7 +326,10 @@ function renderFix(outcome: FixOutcome): void {
   }
   if (!outcome.changed) html.push('<p class="placeholder">No safe fixes to apply at this level.</p>');
   if (outcome.diagnostics.length > 0) {
-    html.push(`<div class="diff-notes">${outcome.diagnostics.map(escapeHtml).join('\n')}</div>`);
+    const notes = outcome.diagnostics.map((d) =>
+      d.startsWith('error: ') ? `<span class="stderr">${escapeHtml(d)}</span>` : escapeHtml(d),
+    );
+    html.push(`<div class="diff-notes">${notes.join('\n')}</div>`);
   }
   ui.fix.innerHTML = html.join('');
   const changed = diff.filter((d) => d.op === 'added').length;
