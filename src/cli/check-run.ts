@@ -1,12 +1,12 @@
 /**
- * The heart of `psa check`, shared by the CLI and the library's `checkManifests`: judges the items of the pipeline in
+ * The heart of `psa check`, shared by the CLI, the library's `checkManifests` and the browser playground: judges the items of the pipeline in
  * input order and hands each outcome to a reporter. Where the items come from (files, stdin, a string) and where the
  * report goes (a stream, an array) is the caller's business, so both produce the same results from the same code.
  */
 import type { Judge } from './judge.ts';
 import type { CheckSummary, InputProblem, ObjectVerdict } from './model.ts';
 import type { Reporter } from './output/reporter.ts';
-import { formatFieldIssue, type PipelineItem } from './pipeline.ts';
+import { formatFieldIssue, type PipelineItem } from './manifest-items.ts';
 
 export const FAIL_ON = ['enforce', 'warn', 'audit'] as const;
 /** Which findings make `psa check` exit 1: refusals only, also warnings, or also audit violations. */

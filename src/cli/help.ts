@@ -13,6 +13,7 @@ Commands:
   config show|lint|render    the effective Pod Security configuration (Talos default, files, patches)
   audit-log FILE|DIR|-...    what Pod Security did, from kube-apiserver audit logs; exemption usage
   serve                      run the validating admission webhook
+  playground [--port N]      serve the browser playground (paste manifests, see check/explain/fix) locally
   version                    print the version
   completion bash|zsh|fish   print a shell completion script (also for kubectl-psa)
 
@@ -88,4 +89,16 @@ Flags:
   -h, --help           this help
 
 Exit codes: 0 no existing pod violates LEVEL, 1 some do, 2 usage or input errors.
+`;
+
+export const PLAYGROUND_HELP = `Usage: psa playground [flags]
+
+Serves the browser playground on this machine: paste or drop manifests, choose the cluster configuration, and see what
+'psa check' prints, the 'psa explain' view and the 'psa fix' diff. The page runs psa's own code in the browser and
+sends nothing anywhere; the server only hands out its static files (built by 'npm run build:web' into dist/web).
+
+Flags:
+      --port N       port to listen on (default 8080; 0 picks a free one)
+      --host ADDR    address to listen on (default 127.0.0.1)
+  -h, --help         this help
 `;

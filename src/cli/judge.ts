@@ -17,7 +17,7 @@ import {
 import type { ObjectMeta, PodShape } from '../k8s/index.ts';
 import { goQuote } from '../policy/index.ts';
 import { applyDefaults, evaluate, type PodEvaluation } from './adapters.ts';
-import type { Position } from './input/documents.ts';
+import type { Position } from './input/document-stream.ts';
 import { BUILTIN_NAMESPACES, kindInfo, SUFFIX_PLACEHOLDER } from './kinds.ts';
 import type { FieldIssue, ModeVerdict, NamespaceEvent, ObjectVerdict } from './model.ts';
 

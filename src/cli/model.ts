@@ -1,5 +1,5 @@
 import type { Mode } from '../api/labels.ts';
-import type { Position } from './input/documents.ts';
+import type { Position } from './input/document-stream.ts';
 
 /** One mode's verdict on an object, as the API server computes it. */
 export interface ModeVerdict {

@@ -7,6 +7,7 @@ import { runConfigCommand } from './commands/config.ts';
 import { runExplainCommand } from './commands/explain.ts';
 import { runFixCommand } from './commands/fix.ts';
 import { runNamespaceCommand } from './commands/namespace.ts';
+import { runPlaygroundCommand } from './commands/playground.ts';
 import { runVersionCommand } from './commands/version.ts';
 import { didYouMean } from '../suggest.ts';
 import { MAIN_HELP } from './help.ts';
@@ -21,6 +22,7 @@ const COMMANDS: Readonly<Record<string, CommandRunner>> = {
   fix: runFixCommand,
   namespace: runNamespaceCommand,
   config: runConfigCommand,
+  playground: runPlaygroundCommand,
   version: runVersionCommand,
 };
 

@@ -1,18 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, stringify as yamlStringify } from 'yaml';
-import { formatLevelVersion, type LevelVersion, parseLevelVersion } from '../../api/level-version.ts';
-import { parseAllDocumentsWithUniqueKeys } from '../../yaml-documents.ts';
+import { parseLevelVersion } from '../../api/level-version.ts';
 import type { CliIo } from '../../process-io.ts';
-import { minimumLevel } from '../../policy/index.ts';
-import { applyDefaults, decodeManifest, evaluate } from '../adapters.ts';
 import { booleanOption, choiceOption, parseCommandArgs, stringOption, UsageError } from '../args.ts';
+import { fixSource } from '../fix-text.ts';
 import { FIX_HELP } from '../help.ts';
-import { splitYamlStream } from '../input/documents.ts';
 import { expandPaths, isSourceProblem } from '../input/sources.ts';
-import { displayKind } from '../kinds.ts';
-import { type Edit, type PathSegment, type Remedy, remediesFor } from '../remedies.ts';
 import { absolute } from './check.ts';
-import { templateSegments } from './explain.ts';
+
+export * from '../fix-text.ts';
 
 export const FIX_FORMATS = ['yaml', 'patch'] as const;
 
@@ -23,194 +18,6 @@ export const OPTIONS = {
   write: { type: 'boolean', short: 'w' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-/** What `fix` did to one object. */
-export interface FixReport {
-  readonly file: string;
-  readonly line: number;
-  readonly ref: string;
-  readonly namespace: string;
-  readonly applied: readonly Remedy[];
-  /** Remedies that remain after the safe fixes (the object still fails the level). */
-  readonly remaining: readonly Remedy[];
-  readonly remainingReasons: readonly string[];
-  /** The strictest level the fixed object meets at the target version. */
-  readonly meets: string;
-  /** A strategic-merge patch (JS value) with the applied edits, for `-o patch`. */
-  readonly patch: Record<string, unknown> | undefined;
-}
-
-function detectIndentSeq(text: string): boolean {
-  // `key:` followed by `- item` at the same indentation means sequences are not indented (kubectl's style).
-  return !/^([ ]*)[^\s#-][^\n]*:[ \t]*\r?\n\1- /m.test(text);
-}
-
-function ensureMap(doc: Document, path: readonly (string | number)[]): void {
-  for (let i = 1; i < path.length; i++) {
-    const parent = path.slice(0, i);
-    const node = doc.getIn(parent, true);
-    if (node === undefined || (isScalar(node) && (node.value === null || node.value === undefined))) {
-      doc.setIn(parent, doc.createNode({}));
-    } else if (isMap(node) && node.flow === true && node.items.length === 0) {
-      // `securityContext: {}` that gains keys reads better as a block.
-      node.flow = false;
-    }
-  }
-}
-
-function applyEdit(doc: Document, edit: Edit): void {
-  ensureMap(doc, edit.path);
-  if (edit.op === 'set') {
-    doc.setIn(edit.path, edit.value);
-    return;
-  }
-  const list = doc.getIn(edit.path, true);
-  if (isSeq(list)) list.add(doc.createNode(edit.value));
-  else doc.setIn(edit.path, doc.createNode([edit.value]));
-}
-
-/** Builds the strategic-merge patch of the applied edits: containers are merged by name. */
-function buildPatch(
-  raw: Readonly<Record<string, unknown>>,
-  edits: readonly Edit[],
-  fixed: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
-  const meta = (raw['metadata'] ?? {}) as Record<string, unknown>;
-  const patch: Record<string, unknown> = {
-    apiVersion: raw['apiVersion'],
-    kind: raw['kind'],
-    metadata: { name: meta['name'], ...(meta['namespace'] === undefined ? {} : { namespace: meta['namespace'] }) },
-  };
-  for (const edit of edits) {
-    let target: Record<string, unknown> = patch;
-    let source: unknown = fixed;
-    const path = edit.path;
-    for (let i = 0; i < path.length - 1; i++) {
-      const seg = path[i]!;
-      const next = path[i + 1]!;
-      source = (source as Record<string | number, unknown> | undefined)?.[seg];
-      if (typeof next === 'number') {
-        // A container list: merge by name (strategic merge key).
-        const list = (target[seg as string] ??= []) as Record<string, unknown>[];
-        const item = (source as Record<string, unknown>[] | undefined)?.[next];
-        const name = item?.['name'];
-        let entry = list.find((e) => e['name'] === name);
-        if (entry === undefined) {
-          entry = { name };
-          list.push(entry);
-        }
-        target = entry;
-        source = item;
-        i++;
-      } else {
-        target = (target[seg] ??= {}) as Record<string, unknown>;
-      }
-    }
-    const last = path[path.length - 1] as string;
-    // Lists are replaced by strategic merge unless they have a merge key: send the whole fixed list.
-    target[last] = (source as Record<string, unknown> | undefined)?.[last];
-  }
-  return patch;
-}
-
-function valueAt(doc: Document, prefix: readonly PathSegment[]): unknown {
-  if (prefix.length === 0) return doc.toJS({ maxAliasCount: 100 }) as unknown;
-  const node = doc.getIn(prefix, true);
-  return isNode(node) ? (node.toJSON() as unknown) : undefined;
-}
-
-/** Fixes the object at `prefix` in a YAML document (Document API: comments and formatting kept). */
-function fixObject(
-  doc: Document,
-  prefix: readonly PathSegment[],
-  file: string,
-  line: number,
-  target: LevelVersion,
-): FixReport | undefined {
-  const raw = valueAt(doc, prefix);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
-  const decoded = decodeManifest(raw as Record<string, unknown>);
-  if (decoded.type !== 'pod-bearing' || decoded.template === null || decoded.issues.length > 0) return undefined;
-  const segments = templateSegments(decoded.templatePath);
-  const shape = applyDefaults(decoded.template, decoded.kind === 'Pod');
-  const before = evaluate(target, shape.metadata, shape.spec);
-  const applied: Remedy[] = [];
-  for (const v of before.violations) {
-    for (const r of remediesFor(v.checkId, shape, segments.spec, segments.meta)) {
-      if (r.edit !== undefined && !applied.some((x) => x.path === r.path)) applied.push(r);
-    }
-  }
-  for (const r of applied) applyEdit(doc, { ...r.edit!, path: [...prefix, ...r.edit!.path] });
-  const fixedRaw = valueAt(doc, prefix) as Record<string, unknown>;
-  const fixed = decodeManifest(fixedRaw);
-  const fixedShape =
-    fixed.type === 'pod-bearing' && fixed.template !== null
-      ? applyDefaults(fixed.template, decoded.kind === 'Pod')
-      : shape;
-  const after = evaluate(target, fixedShape.metadata, fixedShape.spec);
-  const remaining = after.violations.flatMap((v) => remediesFor(v.checkId, fixedShape, segments.spec, segments.meta));
-  const name = decoded.metadata.name ?? '';
-  return {
-    file,
-    line,
-    ref: `${displayKind(decoded.apiVersion, decoded.kind)}/${name}`,
-    namespace: decoded.metadata.namespace ?? 'default',
-    applied,
-    remaining,
-    remainingReasons: after.violations.map((v) => `${v.reason} (${v.detail})`),
-    meets: minimumLevel(target.version, fixedShape.metadata, fixedShape.spec),
-    patch:
-      applied.length > 0
-        ? buildPatch(
-            raw as Record<string, unknown>,
-            applied.map((r) => r.edit!),
-            fixedRaw,
-          )
-        : undefined,
-  };
-}
-
-/** Fixes one YAML document in place: the object, or each item of a `List`. */
-export function fixDocument(
-  doc: Document,
-  file: string,
-  line: number,
-  target: LevelVersion,
-  lineOf: (offset: number) => number = () => line,
-): FixReport[] {
-  const contents = doc.contents;
-  if (isMap(contents)) {
-    const kind = contents.get('kind');
-    const items = contents.get('items', true);
-    if (typeof kind === 'string' && kind.endsWith('List') && isSeq(items)) {
-      const reports: FixReport[] = [];
-      items.items.forEach((item, i) => {
-        const r = fixObject(doc, ['items', i], file, isNode(item) && item.range ? lineOf(item.range[0]) : line, target);
-        if (r !== undefined) reports.push(r);
-      });
-      return reports;
-    }
-  }
-  const r = fixObject(doc, [], file, line, target);
-  return r === undefined ? [] : [r];
-}
-
-/** The narrowest ways to admit an object that still fails: a namespace label, or a Talos patch exempting the namespace. */
-export function admissionHints(report: FixReport, target: LevelVersion): string[] {
-  const version = target.version.latest ? '' : ` pod-security.kubernetes.io/enforce-version=${target.version.text}`;
-  return [
-    `  to admit it as it is, label its namespace with the level it meets (narrowest):`,
-    `    kubectl label --overwrite ns ${report.namespace} pod-security.kubernetes.io/enforce=${report.meets}${version}`,
-    `  or exempt the namespace in the cluster configuration with a Talos patch (psa check --talos-patch FILE):`,
-    `    cluster:`,
-    `      apiServer:`,
-    `        admissionControl:`,
-    `          - name: PodSecurity`,
-    `            configuration:`,
-    `              exemptions:`,
-    `                namespaces: [${report.namespace}]`,
-  ];
-}
 
 /** `psa fix`: safe remedies applied with the yaml Document API; what remains is listed with how to admit it. */
 export async function runFixCommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -246,69 +53,20 @@ export async function runFixCommand(argv: readonly string[], io: CliIo): Promise
       io.stderr.write(`error: ${source.name}: ${error instanceof Error ? error.message : String(error)}\n`);
       continue;
     }
-    const chunks = source.json ? [{ text, startLine: 1 }] : splitYamlStream(text);
-    const out: string[] = [];
-    let changed = false;
-    for (const chunk of chunks) {
-      const lineCounter = new LineCounter();
-      const list = parseAllDocumentsWithUniqueKeys(chunk.text, { version: '1.1', lineCounter, prettyErrors: false });
-      const doc = list[0];
-      if (list.length !== 1 || doc === undefined || doc.errors.length > 0) {
-        const e = doc?.errors[0];
-        if (e !== undefined) {
-          errors++;
-          const p = lineCounter.linePos(e.pos[0]);
-          io.stderr.write(`error: ${source.name}:${p.line + chunk.startLine - 1}:${p.col}: ${e.message}\n`);
-        }
-        out.push(chunk.text);
-        continue;
-      }
-      const line = chunk.startLine - 1 + lineCounter.linePos(doc.contents?.range[0] ?? 0).line;
-      let reports: FixReport[] = [];
-      try {
-        reports = fixDocument(
-          doc,
-          source.name,
-          line,
-          target,
-          (offset) => chunk.startLine - 1 + lineCounter.linePos(offset).line,
-        );
-      } catch (error) {
-        errors++;
-        io.stderr.write(`error: ${source.name}:${line}:1: ${error instanceof Error ? error.message : String(error)}\n`);
-      }
-      if (!reports.some((r) => r.applied.length > 0)) {
-        out.push(chunk.text);
-      } else {
-        changed = true;
-        const rendered = source.json
-          ? `${JSON.stringify(doc.toJS(), null, 2)}\n`
-          : doc.toString({ indentSeq: detectIndentSeq(chunk.text), lineWidth: 0 });
-        out.push(rendered);
-      }
-      for (const report of reports) {
-        if (format === 'patch' && report.patch !== undefined) {
-          io.stdout.write(
-            `${firstOut ? '' : '---\n'}# ${report.ref} (${report.file}:${report.line})\n${stringifyPatch(report.patch)}`,
-          );
-          firstOut = false;
-        }
-        if (report.remaining.length > 0) {
-          unfixed++;
-          const lines = [
-            `${report.file}:${report.line}: ${report.ref} still fails ${formatLevelVersion(target)} after the safe fixes:`,
-          ];
-          for (const reason of report.remainingReasons) lines.push(`  ${reason}`);
-          for (const r of report.remaining) lines.push(`    ${r.path}: ${r.change}`);
-          lines.push(...admissionHints(report, target));
-          io.stderr.write(`${lines.join('\n')}\n`);
-        }
+    const fixed = fixSource(source, text, target);
+    errors += fixed.errors;
+    unfixed += fixed.unfixed;
+    if (format === 'patch') {
+      for (const patch of fixed.patches) {
+        io.stdout.write(`${firstOut ? '' : '---\n'}${patch}`);
+        firstOut = false;
       }
     }
+    for (const message of fixed.diagnostics) io.stderr.write(`${message}\n`);
     if (format === 'yaml') {
-      const result = out.join('');
+      const result = fixed.text;
       if (write) {
-        if (changed && source.path !== undefined) await writeFile(absolute(io, source.path), result);
+        if (fixed.changed && source.path !== undefined) await writeFile(absolute(io, source.path), result);
         else if (source.path === undefined) io.stdout.write(result);
       } else {
         io.stdout.write(
@@ -327,8 +85,4 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const piece of stream) text += typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true });
   return text + decoder.decode();
-}
-
-function stringifyPatch(patch: Record<string, unknown>): string {
-  return yamlStringify(patch, { lineWidth: 0 });
 }
