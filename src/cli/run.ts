@@ -1,6 +1,7 @@
 /** The `psa` command dispatcher (every command but `serve`, which `src/main.ts` routes to the webhook). */
 import type { CliIo, CommandRunner } from '../process-io.ts';
 import { UsageError } from './args.ts';
+import { runAuditCommand } from './commands/audit.ts';
 import { runCheckCommand } from './commands/check.ts';
 import { runConfigCommand } from './commands/config.ts';
 import { runExplainCommand } from './commands/explain.ts';
@@ -14,6 +15,7 @@ const COMMANDS: Readonly<Record<string, CommandRunner>> = {
   explain: runExplainCommand,
   fix: runFixCommand,
   namespace: runNamespaceCommand,
+  audit: runAuditCommand,
   config: runConfigCommand,
   version: runVersionCommand,
 };

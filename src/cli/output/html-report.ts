@@ -293,6 +293,8 @@ figcaption{display:flex;flex-wrap:wrap;gap:4px 16px;align-items:center;font-size
 details{margin:6px 0;border:1px solid var(--line);border-radius:6px;padding:6px 10px;background:#fbfcfd}
 details>summary{cursor:pointer;font-weight:600}
 ul.reasons{margin:6px 0;padding-left:20px}
+.zero{color:var(--muted)}
+small{color:var(--soft)}
 footer{color:var(--soft);font-size:12px;text-align:center;padding:0 0 30px}
 @media print{nav,.copy{display:none}section{break-inside:avoid}}
 `;

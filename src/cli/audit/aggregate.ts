@@ -1,0 +1,354 @@
+/**
+ * The audit's aggregation: namespaces and their pods in, per namespace and level the pods that level would refuse,
+ * why, and whose they are. Pods are added one at a time as pages arrive and dropped at once; what is kept per
+ * namespace is counters, one entry per owner and per reason, and a few example pod names per reason.
+ */
+import {
+  formatLevelVersion,
+  LATEST,
+  type Level,
+  type LevelVersion,
+  type Version,
+  versionEquals,
+} from '../../api/index.ts';
+import {
+  formatFieldErrors,
+  policyToEvaluate,
+  ViolationTally,
+  type AdmissionSettings,
+  type Policy,
+} from '../../admission/index.ts';
+import type { ObjectMeta, PodSpec } from '../../k8s/index.ts';
+import { defaultEvaluator, type PodEvaluation } from '../../policy/index.ts';
+import { compareCodePoints } from '../input/sources.ts';
+import type { OwnerIndex, OwnerRef } from './owners.ts';
+
+/** The levels an audit reports on, loosest first. */
+export const AUDIT_LEVELS = ['privileged', 'baseline', 'restricted'] as const satisfies readonly Level[];
+/** Example pod names kept per reason. */
+export const EXAMPLES_PER_REASON = 3;
+/** Owners listed per namespace and level; the rest are summed into one "other owners" row. */
+export const MAX_OWNERS = 200;
+
+export interface OwnerOutcome {
+  readonly kind: string;
+  readonly name: string;
+  readonly pods: number;
+  /** Per violated check reason (`runAsNonRoot != true`), the pods of this owner it applies to. */
+  readonly reasons: Readonly<Record<string, number>>;
+  /** Per check ID, the pods of this owner it refuses. */
+  readonly checks: Readonly<Record<string, number>>;
+}
+
+export interface LevelOutcome {
+  /** Pods that would be refused if the namespace's enforce label were this level (at the level's version). */
+  readonly refused: number;
+  /** Per violated check reason, the pods it applies to. */
+  readonly reasons: Readonly<Record<string, number>>;
+  /** Per check ID, the pods it refuses. */
+  readonly checks: Readonly<Record<string, number>>;
+  /** Per check ID, its reason text (the first seen). */
+  readonly checkReasons: Readonly<Record<string, string>>;
+  /** Up to three refused pod names per reason. */
+  readonly examples: Readonly<Record<string, readonly string[]>>;
+  /** The refused pods by top owner, most pods first. */
+  readonly owners: readonly OwnerOutcome[];
+  /** What `kubectl label --dry-run=server --overwrite ns enforce=<level>` prints (upstream's warnings, no pod cap). */
+  readonly warnings: readonly string[];
+}
+
+export interface WorkloadWarning {
+  readonly kind: string;
+  readonly name: string;
+  /** What the API server would answer when the workload is applied now (warnings at the current labels). */
+  readonly warnings: readonly string[];
+}
+
+export interface NamespaceAudit {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Exempt by the cluster configuration: nothing is enforced (the pods are still counted). */
+  readonly exempt: boolean;
+  /** The effective policy: labels on top of the configured defaults. */
+  readonly current: { readonly enforce: string; readonly warn: string; readonly audit: string };
+  /** `Failed to parse policy: ...` when a label is invalid (the fallback policy is shown). */
+  readonly policyError?: string;
+  /** Pods evaluated (pods of exempt runtime classes are not: admission skips them). */
+  readonly pods: number;
+  readonly exemptRuntimeClassPods: number;
+  /** The strictest level every evaluated pod meets at `latest` (`restricted` with no pods). */
+  readonly strictestLevel: Level;
+  /** Pods the current enforce policy would refuse (0 for an exempt namespace). */
+  readonly refusedAtCurrent: number;
+  /** Per level at `latest`. */
+  readonly levels: Readonly<Record<Level, LevelOutcome>>;
+  /** Per level at `--version`, when given (key: the version, e.g. `v1.30`). */
+  readonly versions?: Readonly<Record<string, Readonly<Record<Level, LevelOutcome>>>>;
+  readonly workloads: readonly WorkloadWarning[];
+}
+
+interface LevelAccumulator {
+  readonly levelVersion: LevelVersion;
+  refused: number;
+  readonly reasons: Map<string, number>;
+  readonly checks: Map<string, number>;
+  readonly checkReasons: Map<string, string>;
+  readonly examples: Map<string, string[]>;
+  readonly owners: Map<string, OwnerAccumulator>;
+  readonly tally: ViolationTally;
+}
+
+interface OwnerAccumulator {
+  readonly kind: string;
+  readonly name: string;
+  pods: number;
+  readonly reasons: Map<string, number>;
+  readonly checks: Map<string, number>;
+}
+
+interface NamespaceAccumulator {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly exempt: boolean;
+  readonly policy: Policy;
+  readonly policyError: string | undefined;
+  pods: number;
+  exemptRuntimeClassPods: number;
+  strictest: Level;
+  refusedAtCurrent: number;
+  readonly levels: readonly LevelAccumulator[];
+  readonly versioned: readonly LevelAccumulator[];
+  readonly workloads: WorkloadWarning[];
+}
+
+function newLevel(levelVersion: LevelVersion): LevelAccumulator {
+  return {
+    levelVersion,
+    refused: 0,
+    reasons: new Map(),
+    checks: new Map(),
+    checkReasons: new Map(),
+    examples: new Map(),
+    owners: new Map(),
+    tally: new ViolationTally(),
+  };
+}
+
+function bump(map: Map<string, number>, key: string, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+export interface AggregatorOptions {
+  readonly settings: AdmissionSettings;
+  /** `--version`: also evaluate every level at this version. */
+  readonly version?: Version;
+  readonly owners: OwnerIndex;
+}
+
+/** Accumulates namespaces and pods into per-namespace outcomes. */
+export class AuditAggregator {
+  readonly #options: AggregatorOptions;
+  readonly #namespaces = new Map<string, NamespaceAccumulator>();
+  readonly #latest: Version = LATEST;
+
+  constructor(options: AggregatorOptions) {
+    this.#options = options;
+  }
+
+  /** Registers a namespace (before its pods). Adding it again replaces its labels only if it has no pods yet. */
+  addNamespace(name: string, labels: Readonly<Record<string, string>>): void {
+    const existing = this.#namespaces.get(name);
+    if (existing !== undefined && existing.pods > 0) return;
+    const { settings, version } = this.#options;
+    const { policy, errors } = policyToEvaluate(labels, settings.defaults);
+    this.#namespaces.set(name, {
+      name,
+      labels,
+      exempt: settings.exemptions.namespaces.includes(name),
+      policy,
+      policyError: errors.length > 0 ? `Failed to parse policy: ${formatFieldErrors(errors)}` : undefined,
+      pods: 0,
+      exemptRuntimeClassPods: 0,
+      strictest: 'restricted',
+      refusedAtCurrent: 0,
+      levels: AUDIT_LEVELS.map((level) => newLevel({ level, version: this.#latest })),
+      versioned: version === undefined ? [] : AUDIT_LEVELS.map((level) => newLevel({ level, version })),
+      workloads: [],
+    });
+  }
+
+  hasNamespace(name: string): boolean {
+    return this.#namespaces.has(name);
+  }
+
+  /** Every namespace added so far with its labels. */
+  namespaceLabels(): Map<string, Readonly<Record<string, string>>> {
+    return new Map([...this.#namespaces.values()].map((ns) => [ns.name, ns.labels]));
+  }
+
+  addWorkloadWarning(namespace: string, warning: WorkloadWarning): void {
+    this.#namespaces.get(namespace)?.workloads.push(warning);
+  }
+
+  /**
+   * Evaluates one pod of a namespace added earlier (a pod of an unknown namespace is added with its namespace's
+   * default policy). The pod's metadata and spec are not kept.
+   */
+  addPod(namespace: string, metadata: ObjectMeta, spec: PodSpec): void {
+    let ns = this.#namespaces.get(namespace);
+    if (ns === undefined) {
+      this.addNamespace(namespace, {});
+      ns = this.#namespaces.get(namespace)!;
+    }
+    const rc = spec.runtimeClassName;
+    if (rc !== undefined && rc !== '' && this.#options.settings.exemptions.runtimeClasses.includes(rc)) {
+      ns.exemptRuntimeClassPods++;
+      return;
+    }
+    ns.pods++;
+    const evaluations = new Map<string, PodEvaluation | true>();
+    const evaluate = (lv: LevelVersion): PodEvaluation | true => {
+      const key = formatLevelVersion(lv);
+      let result = evaluations.get(key);
+      if (result === undefined) {
+        // Most pods pass: the short-circuiting check builds no strings.
+        result = defaultEvaluator.isPodAllowed(lv, metadata, spec)
+          ? true
+          : defaultEvaluator.evaluatePod(lv, metadata, spec);
+        evaluations.set(key, result);
+      }
+      return result;
+    };
+    let owner: OwnerRef | undefined;
+    const record = (level: LevelAccumulator): void => {
+      const result = evaluate(level.levelVersion);
+      if (result === true) return;
+      owner ??= this.#options.owners.ownerOf(metadata);
+      this.#recordRefusal(level, metadata.name ?? '', owner, result);
+    };
+    for (const level of ns.levels) record(level);
+    for (const level of ns.versioned) record(level);
+    const [, baseline, restricted] = ns.levels;
+    const strictest: Level =
+      evaluate(restricted!.levelVersion) === true
+        ? 'restricted'
+        : evaluate(baseline!.levelVersion) === true
+          ? 'baseline'
+          : 'privileged';
+    if (levelRank(strictest) < levelRank(ns.strictest)) ns.strictest = strictest;
+    if (!ns.exempt && evaluate(ns.policy.enforce) !== true) ns.refusedAtCurrent++;
+  }
+
+  #recordRefusal(level: LevelAccumulator, podName: string, owner: OwnerRef, result: PodEvaluation): void {
+    level.refused++;
+    level.tally.add(podName, result.forbiddenReason);
+    const ownerKey = `${owner.kind}/${owner.name}`;
+    let entry = level.owners.get(ownerKey);
+    if (entry === undefined) {
+      entry = { kind: owner.kind, name: owner.name, pods: 0, reasons: new Map(), checks: new Map() };
+      level.owners.set(ownerKey, entry);
+    }
+    entry.pods++;
+    for (const violation of result.violations) {
+      bump(level.reasons, violation.reason);
+      bump(level.checks, violation.checkId);
+      if (!level.checkReasons.has(violation.checkId)) level.checkReasons.set(violation.checkId, violation.reason);
+      bump(entry.reasons, violation.reason);
+      bump(entry.checks, violation.checkId);
+      let examples = level.examples.get(violation.reason);
+      if (examples === undefined) {
+        examples = [];
+        level.examples.set(violation.reason, examples);
+      }
+      if (examples.length < EXAMPLES_PER_REASON) examples.push(podName);
+    }
+  }
+
+  /** The outcomes, namespaces sorted by name. */
+  results(): NamespaceAudit[] {
+    const names = [...this.#namespaces.keys()].sort(compareCodePoints);
+    return names.map((name) => this.#result(this.#namespaces.get(name)!));
+  }
+
+  #result(ns: NamespaceAccumulator): NamespaceAudit {
+    const byLevel = (levels: readonly LevelAccumulator[]): Record<Level, LevelOutcome> => {
+      const out = {} as Record<Level, LevelOutcome>;
+      for (const level of levels) out[level.levelVersion.level] = levelOutcome(ns.name, level);
+      return out;
+    };
+    const version = this.#options.version;
+    return {
+      name: ns.name,
+      labels: ns.labels,
+      exempt: ns.exempt,
+      current: {
+        enforce: formatLevelVersion(ns.policy.enforce),
+        warn: formatLevelVersion(ns.policy.warn),
+        audit: formatLevelVersion(ns.policy.audit),
+      },
+      ...(ns.policyError === undefined ? {} : { policyError: ns.policyError }),
+      pods: ns.pods,
+      exemptRuntimeClassPods: ns.exemptRuntimeClassPods,
+      strictestLevel: ns.strictest,
+      refusedAtCurrent: ns.refusedAtCurrent,
+      levels: byLevel(ns.levels),
+      ...(version === undefined || versionEquals(version, this.#latest)
+        ? {}
+        : { versions: { [version.text]: byLevel(ns.versioned) } }),
+      workloads: [...ns.workloads].sort(
+        (a, b) => compareCodePoints(a.kind, b.kind) || compareCodePoints(a.name, b.name),
+      ),
+    };
+  }
+}
+
+function levelRank(level: Level): number {
+  return AUDIT_LEVELS.indexOf(level);
+}
+
+/** Map entries as a plain object, largest count first, then by key. */
+function sortedCounts(map: ReadonlyMap<string, number>): Record<string, number> {
+  const entries = [...map].sort((a, b) => b[1] - a[1] || compareCodePoints(a[0], b[0]));
+  return Object.fromEntries(entries);
+}
+
+function levelOutcome(namespace: string, level: LevelAccumulator): LevelOutcome {
+  const owners = [...level.owners.values()].sort(
+    (a, b) => b.pods - a.pods || compareCodePoints(a.kind, b.kind) || compareCodePoints(a.name, b.name),
+  );
+  const listed: OwnerOutcome[] = owners.slice(0, MAX_OWNERS).map((o) => ({
+    kind: o.kind,
+    name: o.name,
+    pods: o.pods,
+    reasons: sortedCounts(o.reasons),
+    checks: sortedCounts(o.checks),
+  }));
+  if (owners.length > MAX_OWNERS) {
+    const reasons = new Map<string, number>();
+    const checks = new Map<string, number>();
+    let pods = 0;
+    for (const o of owners.slice(MAX_OWNERS)) {
+      pods += o.pods;
+      for (const [reason, n] of o.reasons) bump(reasons, reason, n);
+      for (const [check, n] of o.checks) bump(checks, check, n);
+    }
+    listed.push({
+      kind: 'Other',
+      name: `${owners.length - MAX_OWNERS} more owners`,
+      pods,
+      reasons: sortedCounts(reasons),
+      checks: sortedCounts(checks),
+    });
+  }
+  const examples: Record<string, string[]> = {};
+  for (const reason of Object.keys(sortedCounts(level.reasons))) examples[reason] = level.examples.get(reason) ?? [];
+  return {
+    refused: level.refused,
+    reasons: sortedCounts(level.reasons),
+    checks: sortedCounts(level.checks),
+    checkReasons: Object.fromEntries([...level.checkReasons].sort((a, b) => compareCodePoints(a[0], b[0]))),
+    examples,
+    owners: listed,
+    warnings: level.levelVersion.level === 'privileged' ? [] : level.tally.warnings(namespace, level.levelVersion),
+  };
+}
