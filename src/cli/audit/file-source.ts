@@ -12,6 +12,8 @@ import type { AuditSource, SourceNamespace, SourceWorkload } from './run-audit.t
 
 export interface FileSourceOptions {
   readonly paths: readonly string[];
+  /** The paths as the user gave them, for the report. */
+  readonly shownPaths?: readonly string[];
   readonly read: ReadOptions;
   readonly onError: (message: string) => void;
   /** `--selector` applied to the pods read. */
@@ -73,7 +75,7 @@ export function createFileSource(options: FileSourceOptions): AuditSource {
   const selected = (metadata: ObjectMeta): boolean => options.selector?.(metadata.labels ?? {}) ?? true;
 
   return {
-    description: `files ${options.paths.join(', ')}`,
+    description: `files ${(options.shownPaths ?? options.paths).join(', ')}`,
     async namespaces(visit, page) {
       await structure();
       for (const ns of namespaces) visit(ns);

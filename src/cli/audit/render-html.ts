@@ -34,6 +34,13 @@ function levelCell(lv: string): TableCell {
   };
 }
 
+function warnAuditCell(ns: NamespaceReport): TableCell {
+  if (ns.current.warn === ns.current.audit) return levelCell(ns.current.warn);
+  const warn = levelCell(ns.current.warn) as { display: SafeHtml; sort: string };
+  const audit = levelCell(ns.current.audit) as { display: SafeHtml; sort: string };
+  return { display: markup`${warn.display} / ${audit.display}`, sort: warn.sort };
+}
+
 function count(n: number, tone: Tone): TableCell {
   return { display: n === 0 ? markup`<span class="zero">0</span>` : badge(String(n), tone), sort: n };
 }
@@ -43,7 +50,11 @@ function recommendedCell(ns: NamespaceReport): TableCell {
   const enforce = ns.recommended['pod-security.kubernetes.io/enforce'] ?? '';
   const warn = ns.recommended['pod-security.kubernetes.io/warn'] ?? '';
   const text = warn === enforce ? `enforce=${enforce}` : `enforce=${enforce}, warn/audit=${warn}`;
-  return { display: markup`<code>${text}</code>`, sort: text };
+  const display =
+    warn === enforce
+      ? levelBadge(enforce as Level)
+      : markup`${levelBadge(enforce as Level)} <small>warn/audit</small> ${levelBadge(warn as Level)}`;
+  return { display: markup`<span title="${text}">${display}</span>`, sort: `${LEVEL_RANK[enforce as Level]}${text}` };
 }
 
 function levelsChart(report: AuditReport): SafeHtml {
@@ -54,6 +65,7 @@ function levelsChart(report: AuditReport): SafeHtml {
   return stackedBarChart({
     title: 'Pods by the strictest level they meet',
     unit: 'pods',
+    unitOne: 'pod',
     series: [
       { name: 'meet restricted', tone: 'good' },
       { name: 'meet baseline only', tone: 'warn' },
@@ -79,6 +91,7 @@ function checksChart(report: AuditReport): SafeHtml {
   return stackedBarChart({
     title: 'Pods refused at restricted, by check',
     unit: 'pods',
+    unitOne: 'pod',
     series: [
       { name: 'baseline check', tone: 'bad' },
       { name: 'restricted check', tone: 'warn' },
@@ -96,8 +109,7 @@ function namespaceTable(report: AuditReport): SafeHtml {
     columns: [
       { label: 'Namespace' },
       { label: 'Enforce' },
-      { label: 'Warn' },
-      { label: 'Audit' },
+      { label: 'Warn / audit' },
       { label: 'Pods', numeric: true },
       { label: 'Refused now', numeric: true },
       { label: 'Refused at baseline', numeric: true },
@@ -111,8 +123,7 @@ function namespaceTable(report: AuditReport): SafeHtml {
         sort: ns.name,
       },
       levelCell(ns.current.enforce),
-      levelCell(ns.current.warn),
-      levelCell(ns.current.audit),
+      warnAuditCell(ns),
       ns.pods,
       count(ns.refusedAtCurrent, 'bad'),
       count(ns.levels.baseline.refused, 'warn'),

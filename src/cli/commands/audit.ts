@@ -166,6 +166,7 @@ export async function runAuditCommand(argv: readonly string[], io: CliIo): Promi
     const size = stringOption(parsed, 'max-document-size');
     source = createFileSource({
       paths: from.map((p) => (p === '-' ? p : absolute(io, p))),
+      shownPaths: from,
       read: {
         maxDocumentBytes: size === undefined ? DEFAULT_MAX_DOCUMENT_BYTES : parseSize(size),
         maxAliasCount: DEFAULT_MAX_ALIAS_COUNT,
