@@ -49,7 +49,7 @@ export interface LevelOutcome {
   readonly checks: Readonly<Record<string, number>>;
   /** Per check ID, its reason text (the first seen). */
   readonly checkReasons: Readonly<Record<string, string>>;
-  /** Up to three refused pod names per reason. */
+  /** Up to three refused pod names per reason (the first in code point order). */
   readonly examples: Readonly<Record<string, readonly string[]>>;
   /** The refused pods by top owner, most pods first. */
   readonly owners: readonly OwnerOutcome[];
@@ -260,7 +260,7 @@ export class AuditAggregator {
         examples = [];
         level.examples.set(violation.reason, examples);
       }
-      if (examples.length < EXAMPLES_PER_REASON) examples.push(podName);
+      keepSmallest(examples, podName);
     }
   }
 
@@ -300,6 +300,15 @@ export class AuditAggregator {
       ),
     };
   }
+}
+
+/** Keeps the EXAMPLES_PER_REASON smallest names, sorted: the same examples whatever order the pods come in. */
+function keepSmallest(examples: string[], name: string): void {
+  if (examples.length === EXAMPLES_PER_REASON && compareCodePoints(name, examples[examples.length - 1]!) >= 0) return;
+  let i = examples.length;
+  while (i > 0 && compareCodePoints(name, examples[i - 1]!) < 0) i--;
+  examples.splice(i, 0, name);
+  if (examples.length > EXAMPLES_PER_REASON) examples.pop();
 }
 
 function levelRank(level: Level): number {
