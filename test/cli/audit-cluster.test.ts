@@ -27,9 +27,18 @@ let kubeconfig: string;
 /** Loads the dump into a fresh stand-in (list items carry no kind or apiVersion, as from a real API server). */
 async function serveDump(): Promise<KubeApiStandIn> {
   const server = await startKubeApiStandIn({ cert: readFileSync(pki.server.cert), key: readFileSync(pki.server.key) });
-  const list = parse(readFileSync(join(ROOT, DUMP), 'utf8')) as { items: Record<string, any>[] };
+  const list = parse(readFileSync(join(ROOT, DUMP), 'utf8')) as {
+    items: {
+      kind: string;
+      apiVersion: string;
+      metadata: { name: string; namespace: string; labels: Record<string, string> };
+    }[];
+  };
   const byResource = new Map<string, Map<string, unknown[]>>();
-  for (const { kind, apiVersion: _apiVersion, ...item } of list.items) {
+  for (const object of list.items) {
+    const { kind, ...rest } = object;
+    const item: Omit<typeof rest, 'apiVersion'> & { apiVersion?: string } = { ...rest };
+    delete item.apiVersion;
     if (kind === 'Namespace') {
       server.upsertNamespace(item.metadata.name, item.metadata.labels);
       continue;
