@@ -60,7 +60,7 @@ async function startCluster(pki: TestPki, dir: string, size: typeof LARGE): Prom
     { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const line = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`stand-in exited with ${String(code)}`)));
   });
