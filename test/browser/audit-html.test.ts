@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { psa, ROOT } from '../cli/helpers.ts';
-import { launchChromium, SCREENSHOT_DIR } from './chromium.ts';
+import { collectPageProblems, launchChromium, SCREENSHOT_DIR } from './chromium.ts';
 
 test('psa audit -o html renders in Chromium', async (t) => {
   const launched = await launchChromium();
@@ -18,21 +18,14 @@ test('psa audit -o html renders in Chromium', async (t) => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const file = join(SCREENSHOT_DIR, 'audit.html');
     const r = await psa(
-      ['audit', '--from', 'test/cli/inputs/audit/cluster.yaml', '-o', 'html', file, '--plan-level', 'restricted'],
+      ['audit', '--from', 'test/cli/audit-inputs/cluster.yaml', '-o', 'html', file, '--plan-level', 'restricted'],
       {
         env: { SOURCE_DATE_EPOCH: '1767225600' },
       },
     );
     assert.equal(r.code, 1, r.stderr);
     const page = await launched.browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('request', (req) => {
-      if (!req.url().startsWith('file:')) problems.push(`network request ${req.url()}`);
-    });
+    const problems = collectPageProblems(page);
     await page.goto(pathToFileURL(file).href);
     assert.equal(await page.locator('#namespaces tbody tr').count(), 6);
     assert.equal(await page.locator('figure.chart svg').count(), 2, 'levels and checks charts');

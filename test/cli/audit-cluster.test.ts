@@ -1,4 +1,4 @@
-// psa audit against the API stand-in serving the same small cluster as test/cli/inputs/audit/cluster.yaml: the same
+// psa audit against the API stand-in serving the same small cluster as test/cli/audit-inputs/cluster.yaml: the same
 // figures as from the dump, with one item per page, after an expired continue token (no pod counted twice), and with
 // a clear, partial report when a LIST is forbidden.
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { createTestPki, type TestPki } from '../server/certs.ts';
 import { startKubeApiStandIn, type KubeApiStandIn } from '../server/kube-api-stand-in.ts';
 import { psa, ROOT } from './helpers.ts';
 
-const DUMP = 'test/cli/inputs/audit/cluster.yaml';
+const DUMP = 'test/cli/audit-inputs/cluster.yaml';
 const RESOURCES: Readonly<Record<string, string>> = {
   Deployment: 'apps/v1/deployments',
   ReplicaSet: 'apps/v1/replicasets',

@@ -1,4 +1,4 @@
-// psa audit over a dump of a small cluster (test/cli/inputs/audit/cluster.yaml): every output golden-tested, the
+// psa audit over a dump of a small cluster (test/cli/audit-inputs/cluster.yaml): every output golden-tested, the
 // PolicyReports validated against the CRD schemas, exit codes and usage errors.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { goldens, psa } from './helpers.ts';
 const golden = goldens('audit');
 after(() => golden.assertAllClaimed());
 
-const DUMP = 'test/cli/inputs/audit/cluster.yaml';
+const DUMP = 'test/cli/audit-inputs/cluster.yaml';
 const ENV = { SOURCE_DATE_EPOCH: '1767225600' };
 
 describe('psa audit --from', () => {

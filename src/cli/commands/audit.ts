@@ -1,6 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseLevel, parseVersion, type Level, type Version } from '../../api/index.ts';
-import { formatConfigError, loadConfiguration, type LoadedConfiguration } from '../../config/index.ts';
 import { KubeConfigError } from '../../kube/config.ts';
 import type { CliIo } from '../../process-io.ts';
 import { booleanOption, choiceOption, listOption, parseCommandArgs, stringOption, UsageError } from '../args.ts';
@@ -16,7 +15,7 @@ import { renderText } from '../audit/render-text.ts';
 import { buildReport, type AuditReport } from '../audit/report.ts';
 import { runAudit, type AuditProgress, type AuditSource } from '../audit/run-audit.ts';
 import { parseSelector, SelectorError } from '../audit/selector.ts';
-import { absolute, parseSize } from './check.ts';
+import { absolute, loadConfigurationFlags, parseSize } from './check.ts';
 
 const OPTIONS = {
   kubeconfig: { type: 'string' },
@@ -86,7 +85,7 @@ function progressLine(io: CliIo): { update(p: AuditProgress): void; clear(): voi
   };
 }
 
-function configurationName(loaded: LoadedConfiguration, configPath: string | undefined, patches: number): string {
+function configurationName(configPath: string | undefined, patches: number): string {
   const base = configPath ?? "Talos' default";
   return patches === 0 ? base : `${base} + ${patches} Talos ${patches === 1 ? 'patch' : 'patches'}`;
 }
@@ -140,18 +139,10 @@ export async function runAuditCommand(argv: readonly string[], io: CliIo): Promi
     throw error;
   }
 
+  const loaded = await loadConfigurationFlags(parsed, io);
+  if (loaded === undefined) return 2;
   const configPath = stringOption(parsed, 'config');
   const talosPatches = listOption(parsed, 'talos-patch');
-  const loaded = await loadConfiguration({
-    ...(configPath === undefined ? {} : { configPath }),
-    talosPatches,
-    readFile: (path) => readFile(absolute(io, path), 'utf8'),
-    cwd: io.cwd,
-  });
-  if (!loaded.ok) {
-    for (const e of loaded.errors) io.stderr.write(`psa: configuration error: ${formatConfigError(e, configPath)}\n`);
-    return 2;
-  }
 
   const errors: string[] = [];
   const stderrPalette = paletteFor(io, 'stderr');
@@ -209,7 +200,7 @@ export async function runAuditCommand(argv: readonly string[], io: CliIo): Promi
   }
   const report = buildReport({
     source: source.description,
-    configuration: configurationName(loaded, configPath, talosPatches.length),
+    configuration: configurationName(configPath, talosPatches.length),
     generatedAt: reportTime(io),
     version: version?.text,
     namespaces: outcome.namespaces,
