@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { reportSchemaErrors } from '../policy-report/validate.ts';
-import { goldens, psa } from './helpers.ts';
+import { Readable } from 'node:stream';
+import { runCli } from '../../src/cli/run.ts';
+import type { CliIo } from '../../src/process-io.ts';
+import { goldens, psa, ROOT } from './helpers.ts';
 
 const golden = goldens('audit');
 after(() => golden.assertAllClaimed());
@@ -130,6 +133,22 @@ describe('psa audit --from', () => {
     const report = JSON.parse(r.stdout);
     assert.equal(report.complete, false);
     assert.equal(report.summary.pods, 12);
+  });
+
+  it('draws a progress line on stderr only when it is a terminal, and erases it', async () => {
+    let stderr = '';
+    const io: CliIo = {
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (stderr += text), isTTY: true },
+      stdin: Readable.from([]),
+      cwd: ROOT,
+      env: ENV,
+    };
+    assert.equal(await runCli(['audit', '--from', DUMP], io), 1);
+    assert.match(stderr, /^\r\u001b\[Kpsa audit: reading namespaces: 1 pages, 6 namespaces, 0 pods/);
+    assert.ok(stderr.endsWith('\r\u001b[K'), JSON.stringify(stderr));
+    const quiet = await psa(['audit', '--from', DUMP]);
+    assert.equal(quiet.stderr, '', 'silent when stderr is not a terminal');
   });
 
   it('usage errors', async () => {

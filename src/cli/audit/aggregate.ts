@@ -19,7 +19,7 @@ import {
   type Policy,
 } from '../../admission/index.ts';
 import type { ObjectMeta, PodSpec } from '../../k8s/index.ts';
-import { defaultEvaluator, type PodEvaluation } from '../../policy/index.ts';
+import { defaultEvaluator, type PodEvaluation, type Violation } from '../../policy/index.ts';
 import { compareCodePoints } from '../input/sources.ts';
 import type { OwnerIndex, OwnerRef } from './owners.ts';
 
@@ -87,13 +87,21 @@ export interface NamespaceAudit {
   readonly workloads: readonly WorkloadWarning[];
 }
 
+/**
+ * The pods refused for one set of reasons (one `forbiddenReason`): pods of one owner almost always share it, so a pod
+ * costs one map update per level, and per-reason and per-check figures are expanded once at the end.
+ */
+interface ReasonSet {
+  pods: number;
+  readonly violations: readonly Violation[];
+  /** The smallest refused pod names. */
+  readonly examples: string[];
+}
+
 interface LevelAccumulator {
   readonly levelVersion: LevelVersion;
   refused: number;
-  readonly reasons: Map<string, number>;
-  readonly checks: Map<string, number>;
-  readonly checkReasons: Map<string, string>;
-  readonly examples: Map<string, string[]>;
+  readonly sets: Map<string, ReasonSet>;
   readonly owners: Map<string, OwnerAccumulator>;
   readonly tally: ViolationTally;
 }
@@ -102,8 +110,8 @@ interface OwnerAccumulator {
   readonly kind: string;
   readonly name: string;
   pods: number;
-  readonly reasons: Map<string, number>;
-  readonly checks: Map<string, number>;
+  /** Pods per reason set (`forbiddenReason`). */
+  readonly sets: Map<string, number>;
 }
 
 interface NamespaceAccumulator {
@@ -125,10 +133,7 @@ function newLevel(levelVersion: LevelVersion): LevelAccumulator {
   return {
     levelVersion,
     refused: 0,
-    reasons: new Map(),
-    checks: new Map(),
-    checkReasons: new Map(),
-    examples: new Map(),
+    sets: new Map(),
     owners: new Map(),
     tally: new ViolationTally(),
   };
@@ -206,62 +211,50 @@ export class AuditAggregator {
       return;
     }
     ns.pods++;
-    const evaluations = new Map<string, PodEvaluation | true>();
-    const evaluate = (lv: LevelVersion): PodEvaluation | true => {
-      const key = formatLevelVersion(lv);
-      let result = evaluations.get(key);
-      if (result === undefined) {
-        // Most pods pass: the short-circuiting check builds no strings.
-        result = defaultEvaluator.isPodAllowed(lv, metadata, spec)
-          ? true
-          : defaultEvaluator.evaluatePod(lv, metadata, spec);
-        evaluations.set(key, result);
-      }
-      return result;
-    };
+    // Most pods pass: the short-circuiting check builds no strings. (A pod can pass restricted and fail baseline:
+    // restricted replaces some baseline checks, so both are evaluated.)
+    const [, baselineLevel, restrictedLevel] = ns.levels;
+    const restricted = this.#evaluate(restrictedLevel!.levelVersion, metadata, spec);
+    const baseline = this.#evaluate(baselineLevel!.levelVersion, metadata, spec);
     let owner: OwnerRef | undefined;
-    const record = (level: LevelAccumulator): void => {
-      const result = evaluate(level.levelVersion);
-      if (result === true) return;
+    if (restricted !== ALLOWED) {
+      owner = this.#options.owners.ownerOf(metadata);
+      recordRefusal(restrictedLevel!, metadata.name ?? '', owner, restricted);
+    }
+    if (baseline !== ALLOWED) {
       owner ??= this.#options.owners.ownerOf(metadata);
-      this.#recordRefusal(level, metadata.name ?? '', owner, result);
-    };
-    for (const level of ns.levels) record(level);
-    for (const level of ns.versioned) record(level);
-    const [, baseline, restricted] = ns.levels;
-    const strictest: Level =
-      evaluate(restricted!.levelVersion) === true
-        ? 'restricted'
-        : evaluate(baseline!.levelVersion) === true
-          ? 'baseline'
-          : 'privileged';
+      recordRefusal(baselineLevel!, metadata.name ?? '', owner, baseline);
+    }
+    for (const level of ns.versioned) {
+      if (level.levelVersion.level === 'privileged') continue;
+      const result = this.#evaluate(level.levelVersion, metadata, spec);
+      if (result === ALLOWED) continue;
+      owner ??= this.#options.owners.ownerOf(metadata);
+      recordRefusal(level, metadata.name ?? '', owner, result);
+    }
+    const strictest: Level = restricted === ALLOWED ? 'restricted' : baseline === ALLOWED ? 'baseline' : 'privileged';
     if (levelRank(strictest) < levelRank(ns.strictest)) ns.strictest = strictest;
-    if (!ns.exempt && evaluate(ns.policy.enforce) !== true) ns.refusedAtCurrent++;
+    if (!ns.exempt && !this.#allowedAtCurrent(ns.policy.enforce, metadata, spec, baseline, restricted))
+      ns.refusedAtCurrent++;
   }
 
-  #recordRefusal(level: LevelAccumulator, podName: string, owner: OwnerRef, result: PodEvaluation): void {
-    level.refused++;
-    level.tally.add(podName, result.forbiddenReason);
-    const ownerKey = `${owner.kind}/${owner.name}`;
-    let entry = level.owners.get(ownerKey);
-    if (entry === undefined) {
-      entry = { kind: owner.kind, name: owner.name, pods: 0, reasons: new Map(), checks: new Map() };
-      level.owners.set(ownerKey, entry);
-    }
-    entry.pods++;
-    for (const violation of result.violations) {
-      bump(level.reasons, violation.reason);
-      bump(level.checks, violation.checkId);
-      if (!level.checkReasons.has(violation.checkId)) level.checkReasons.set(violation.checkId, violation.reason);
-      bump(entry.reasons, violation.reason);
-      bump(entry.checks, violation.checkId);
-      let examples = level.examples.get(violation.reason);
-      if (examples === undefined) {
-        examples = [];
-        level.examples.set(violation.reason, examples);
-      }
-      keepSmallest(examples, podName);
-    }
+  #evaluate(lv: LevelVersion, metadata: ObjectMeta, spec: PodSpec): PodEvaluation | typeof ALLOWED {
+    return defaultEvaluator.isPodAllowed(lv, metadata, spec)
+      ? ALLOWED
+      : defaultEvaluator.evaluatePod(lv, metadata, spec);
+  }
+
+  /** Whether the namespace's current enforce policy admits the pod, reusing the evaluations at `latest`. */
+  #allowedAtCurrent(
+    enforce: LevelVersion,
+    metadata: ObjectMeta,
+    spec: PodSpec,
+    baseline: PodEvaluation | typeof ALLOWED,
+    restricted: PodEvaluation | typeof ALLOWED,
+  ): boolean {
+    if (enforce.level === 'privileged') return true;
+    if (enforce.version.latest) return (enforce.level === 'baseline' ? baseline : restricted) === ALLOWED;
+    return defaultEvaluator.isPodAllowed(enforce, metadata, spec);
   }
 
   /** The outcomes, namespaces sorted by name. */
@@ -302,6 +295,46 @@ export class AuditAggregator {
   }
 }
 
+/** The marker for an admitted pod (no evaluation kept). */
+const ALLOWED = true;
+
+function recordRefusal(level: LevelAccumulator, podName: string, owner: OwnerRef, result: PodEvaluation): void {
+  level.refused++;
+  const key = result.forbiddenReason;
+  level.tally.add(podName, key);
+  let set = level.sets.get(key);
+  if (set === undefined) {
+    set = { pods: 0, violations: result.violations, examples: [] };
+    level.sets.set(key, set);
+  }
+  set.pods++;
+  keepSmallest(set.examples, podName);
+  const ownerKey = `${owner.kind}/${owner.name}`;
+  let entry = level.owners.get(ownerKey);
+  if (entry === undefined) {
+    entry = { kind: owner.kind, name: owner.name, pods: 0, sets: new Map() };
+    level.owners.set(ownerKey, entry);
+  }
+  entry.pods++;
+  bump(entry.sets, key);
+}
+
+/** Per-reason and per-check pod counts of reason sets counted `count(key)` times. */
+function expand(
+  sets: ReadonlyMap<string, ReasonSet>,
+  counts: Iterable<readonly [string, number]>,
+): { reasons: Map<string, number>; checks: Map<string, number> } {
+  const reasons = new Map<string, number>();
+  const checks = new Map<string, number>();
+  for (const [key, n] of counts) {
+    for (const violation of sets.get(key)?.violations ?? []) {
+      bump(reasons, violation.reason, n);
+      bump(checks, violation.checkId, n);
+    }
+  }
+  return { reasons, checks };
+}
+
 /** Keeps the EXAMPLES_PER_REASON smallest names, sorted: the same examples whatever order the pods come in. */
 function keepSmallest(examples: string[], name: string): void {
   if (examples.length === EXAMPLES_PER_REASON && compareCodePoints(name, examples[examples.length - 1]!) >= 0) return;
@@ -322,41 +355,53 @@ function sortedCounts(map: ReadonlyMap<string, number>): Record<string, number> 
 }
 
 function levelOutcome(namespace: string, level: LevelAccumulator): LevelOutcome {
+  const sets = level.sets;
+  const ownerOutcome = (
+    kind: string,
+    name: string,
+    pods: number,
+    counts: Iterable<readonly [string, number]>,
+  ): OwnerOutcome => {
+    const { reasons, checks } = expand(sets, counts);
+    return { kind, name, pods, reasons: sortedCounts(reasons), checks: sortedCounts(checks) };
+  };
   const owners = [...level.owners.values()].sort(
     (a, b) => b.pods - a.pods || compareCodePoints(a.kind, b.kind) || compareCodePoints(a.name, b.name),
   );
-  const listed: OwnerOutcome[] = owners.slice(0, MAX_OWNERS).map((o) => ({
-    kind: o.kind,
-    name: o.name,
-    pods: o.pods,
-    reasons: sortedCounts(o.reasons),
-    checks: sortedCounts(o.checks),
-  }));
+  const listed = owners.slice(0, MAX_OWNERS).map((o) => ownerOutcome(o.kind, o.name, o.pods, o.sets));
   if (owners.length > MAX_OWNERS) {
-    const reasons = new Map<string, number>();
-    const checks = new Map<string, number>();
+    const rest = new Map<string, number>();
     let pods = 0;
     for (const o of owners.slice(MAX_OWNERS)) {
       pods += o.pods;
-      for (const [reason, n] of o.reasons) bump(reasons, reason, n);
-      for (const [check, n] of o.checks) bump(checks, check, n);
+      for (const [key, n] of o.sets) bump(rest, key, n);
     }
-    listed.push({
-      kind: 'Other',
-      name: `${owners.length - MAX_OWNERS} more owners`,
-      pods,
-      reasons: sortedCounts(reasons),
-      checks: sortedCounts(checks),
-    });
+    listed.push(ownerOutcome('Other', `${owners.length - MAX_OWNERS} more owners`, pods, rest));
   }
-  const examples: Record<string, string[]> = {};
-  for (const reason of Object.keys(sortedCounts(level.reasons))) examples[reason] = level.examples.get(reason) ?? [];
+  const { reasons, checks } = expand(
+    sets,
+    [...sets].map(([key, set]) => [key, set.pods] as const),
+  );
+  const checkReasons = new Map<string, string>();
+  const examples = new Map<string, string[]>();
+  for (const set of sets.values()) {
+    for (const violation of set.violations) {
+      if (!checkReasons.has(violation.checkId)) checkReasons.set(violation.checkId, violation.reason);
+      let names = examples.get(violation.reason);
+      if (names === undefined) {
+        names = [];
+        examples.set(violation.reason, names);
+      }
+      for (const name of set.examples) keepSmallest(names, name);
+    }
+  }
+  const sortedReasons = sortedCounts(reasons);
   return {
     refused: level.refused,
-    reasons: sortedCounts(level.reasons),
-    checks: sortedCounts(level.checks),
-    checkReasons: Object.fromEntries([...level.checkReasons].sort((a, b) => compareCodePoints(a[0], b[0]))),
-    examples,
+    reasons: sortedReasons,
+    checks: sortedCounts(checks),
+    checkReasons: Object.fromEntries([...checkReasons].sort((a, b) => compareCodePoints(a[0], b[0]))),
+    examples: Object.fromEntries(Object.keys(sortedReasons).map((reason) => [reason, examples.get(reason) ?? []])),
     owners: listed,
     warnings: level.levelVersion.level === 'privileged' ? [] : level.tally.warnings(namespace, level.levelVersion),
   };
