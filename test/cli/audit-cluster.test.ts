@@ -137,6 +137,16 @@ describe('psa audit against the API stand-in', () => {
     assert.match(text.stdout, /INCOMPLETE: 2 errors while reading/);
   });
 
+  it('--context picks the kubeconfig context; an unknown one is a clear error', async (t) => {
+    t.after(() => api.close());
+    const named = await psa(['audit', '--kubeconfig', kubeconfig, '--context', 'stand-in', '-o', 'json'], { env: ENV });
+    assert.equal(named.stderr, '');
+    assert.equal(JSON.parse(named.stdout).summary.pods, 12);
+    const unknown = await psa(['audit', '--kubeconfig', kubeconfig, '--context', 'nope']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^psa audit: .*kubeconfig-?\w*: no context named "nope"\n$/);
+  });
+
   it('an unreachable API server is one clear error, exit 2', async (t) => {
     await api.close();
     t.after(() => undefined);
