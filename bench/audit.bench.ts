@@ -7,7 +7,8 @@
  *   --dry-run=server ns --all` would send them, answered by upstream's PodSecurity webhook
  *   (k8s.io/pod-security-admission/cmd/webhook, bench/upstream-webhook) reading the same stand-in; their warnings
  *   are compared with psa's, which must be identical;
- * - peak RSS of the audit and of the LIST floor at 10,000 and 100,000 pods (fresh processes).
+ * - peak RSS of the audit and of the LIST floor at 10,000 and 100,000 pods in 200 namespaces, and 100,000 pods in 2,000
+ *   namespaces (fresh processes): pods are dropped page by page, the report grows with the namespaces.
  * Writes docs/perf/audit.md.
  *
  * Child mode: `audit.bench.ts --child audit|list KUBECONFIG` prints `{"maxRssKiB": N, "pods": N}`.
@@ -38,7 +39,9 @@ const root = join(here, '..');
 const PAGE = 500;
 const LARGE = { pods: 100_000, namespaces: 2_000 };
 const SMALL = { pods: 10_000, namespaces: 200 };
-const ROUNDS = 3;
+/** As many pods as LARGE in as few namespaces as SMALL: what grows with pods alone. */
+const DENSE = { pods: 100_000, namespaces: 200 };
+const ROUNDS = 5;
 
 interface Cluster {
   readonly child: ChildProcess;
@@ -65,7 +68,7 @@ async function startCluster(pki: TestPki, dir: string, size: typeof LARGE): Prom
     child.once('exit', (code) => reject(new Error(`stand-in exited with ${String(code)}`)));
   });
   const { url } = JSON.parse(line) as { url: string };
-  const kubeconfig = join(dir, `kubeconfig-${size.pods}`);
+  const kubeconfig = join(dir, `kubeconfig-${size.pods}-${size.namespaces}`);
   writeFileSync(
     kubeconfig,
     `apiVersion: v1\nkind: Config\nclusters:\n  - name: stand-in\n    cluster:\n      server: ${url}\n      certificate-authority: ${pki.caFile}\nusers:\n  - name: bench\n    user:\n      token: stand-in-token\ncontexts:\n  - name: stand-in\n    context: {cluster: stand-in, user: bench}\ncurrent-context: stand-in\n`,
@@ -301,6 +304,8 @@ async function main(): Promise<void> {
     clusters.push(large);
     const small = await startCluster(pki, dir, SMALL);
     clusters.push(small);
+    const dense = await startCluster(pki, dir, DENSE);
+    clusters.push(dense);
 
     // Warm up both paths (JIT, connections), then interleave the rounds.
     const listed = await listOnly(large.kubeconfig);
@@ -322,8 +327,10 @@ async function main(): Promise<void> {
     const memory = {
       audit10: childMemory('audit', small.kubeconfig),
       audit100: childMemory('audit', large.kubeconfig),
+      auditDense: childMemory('audit', dense.kubeconfig),
       list10: childMemory('list', small.kubeconfig),
       list100: childMemory('list', large.kubeconfig),
+      listDense: childMemory('list', dense.kubeconfig),
     };
     const upstream = await upstreamWay(pki, dir, large.kubeconfig, report.namespaces);
 
@@ -348,23 +355,26 @@ async function main(): Promise<void> {
     ];
     const memColumns: Column[] = [
       { header: 'process' },
-      { header: '10,000 pods', align: 'right' },
-      { header: '100,000 pods', align: 'right' },
-      { header: 'growth', align: 'right' },
+      { header: '10,000 pods, 200 ns', align: 'right' },
+      { header: '100,000 pods, 200 ns', align: 'right' },
+      { header: '100,000 pods, 2,000 ns', align: 'right' },
+      { header: 'growth 10k -> 100k pods (200 ns)', align: 'right' },
     ];
     const mib = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;
     const memRows = [
       [
         'psa audit -o json (peak RSS)',
         mib(memory.audit10),
+        mib(memory.auditDense),
         mib(memory.audit100),
-        `${(memory.audit100 / memory.audit10).toFixed(2)}x`,
+        `${(memory.auditDense / memory.audit10).toFixed(2)}x`,
       ],
       [
         'LIST only (peak RSS)',
         mib(memory.list10),
+        mib(memory.listDense),
         mib(memory.list100),
-        `${(memory.list100 / memory.list10).toFixed(2)}x`,
+        `${(memory.listDense / memory.list10).toFixed(2)}x`,
       ],
     ];
     const machine = machineInfo();
@@ -376,7 +386,7 @@ async function main(): Promise<void> {
             `upstream way / psa audit: ${(upstream.ms / whole).toFixed(1)}x (psa answers all three levels in one pass)`,
             `upstream's warnings identical to psa's: ${upstream.identical}/${upstream.reviews}`,
           ]),
-      `peak RSS growth 10k -> 100k pods: psa audit ${(memory.audit100 / memory.audit10).toFixed(2)}x, LIST only ${(memory.list100 / memory.list10).toFixed(2)}x`,
+      `peak RSS, 10k -> 100k pods in 200 namespaces: psa audit ${(memory.auditDense / memory.audit10).toFixed(2)}x, LIST only ${(memory.listDense / memory.list10).toFixed(2)}x; with 2,000 namespaces (10x the per-namespace report): psa audit ${(memory.audit100 / memory.audit10).toFixed(2)}x`,
     ];
     process.stdout.write(
       `\n${formatTable(timeColumns, timeRows)}\n\n${formatTable(memColumns, memRows)}\n\n${summary.join('\n')}\n`,
