@@ -29,7 +29,13 @@ export {
   wouldViolate,
 } from './admission.ts';
 export type { AdmissionDependencies } from './admission.ts';
-export { evaluatePodsInNamespace, exemptNamespaceWarning, LIST_PODS_FAILED, prioritizePods } from './namespace-flow.ts';
+export {
+  evaluatePodsInNamespace,
+  exemptNamespaceWarning,
+  LIST_PODS_FAILED,
+  prioritizePods,
+  ViolationTally,
+} from './namespace-flow.ts';
 export { createAdmission, evaluateOffline } from './create.ts';
 export type {
   Admission,

@@ -102,24 +102,12 @@ export async function evaluatePodsInNamespace(
   const totalPods = pods.length;
   if (pods.length > ctx.maxPods) pods = pods.slice(0, ctx.maxPods);
 
-  const order: string[] = [];
-  const counts = new Map<string, { name: string; count: number }>();
+  const tally = new ViolationTally();
   let checkedPods = pods.length;
   for (let i = 0; i < pods.length; i++) {
     const pod = pods[i]!;
     const result = ctx.evaluator.evaluatePod(enforce, pod.metadata, pod.spec);
-    if (!result.allowed) {
-      const key = result.forbiddenReason;
-      const name = pod.metadata.name ?? '';
-      const entry = counts.get(key);
-      if (entry === undefined) {
-        counts.set(key, { name, count: 1 });
-        order.push(key);
-      } else {
-        if (compareGoStrings(name, entry.name) < 0) entry.name = name;
-        entry.count++;
-      }
-    }
+    if (!result.allowed) tally.add(pod.metadata.name ?? '', result.forbiddenReason);
     if (budget.exceeded()) {
       checkedPods = i + 1;
       break;
@@ -132,20 +120,51 @@ export async function evaluatePodsInNamespace(
       `new PodSecurity enforce level only checked against the first ${checkedPods} of ${totalPods} existing pods`,
     );
   }
-  if (order.length > 0) {
-    warnings.push(
-      `existing pods in namespace ${goQuote(namespace)} violate the new PodSecurity enforce level ${goQuote(formatLevelVersion(enforce))}`,
-    );
-  }
-  const lines = order.map((key) => {
-    const entry = counts.get(key)!;
-    if (entry.count === 1) return `${entry.name}: ${key}`;
-    if (entry.count === 2) return `${entry.name} (and 1 other pod): ${key}`;
-    return `${entry.name} (and ${entry.count - 1} other pods): ${key}`;
-  });
-  lines.sort(compareGoStrings);
-  for (const line of lines) warnings.push(line);
+  for (const line of tally.warnings(namespace, enforce)) warnings.push(line);
   return warnings;
+}
+
+/**
+ * Upstream's grouping of existing pods that a new enforce level refuses: one entry per distinct forbidden reason (the
+ * joined reasons of a pod), with the count and the smallest pod name. Memory is one entry per distinct reason set,
+ * however many pods are added. Shared by the webhook, `psa namespace dry-run` and `psa audit`.
+ */
+export class ViolationTally {
+  readonly #counts = new Map<string, { name: string; count: number }>();
+
+  /** Records a refused pod: its name and its evaluation's `forbiddenReason`. */
+  add(podName: string, forbiddenReason: string): void {
+    const entry = this.#counts.get(forbiddenReason);
+    if (entry === undefined) {
+      this.#counts.set(forbiddenReason, { name: podName, count: 1 });
+      return;
+    }
+    if (compareGoStrings(podName, entry.name) < 0) entry.name = podName;
+    entry.count++;
+  }
+
+  /** Pods added. */
+  get pods(): number {
+    let n = 0;
+    for (const entry of this.#counts.values()) n += entry.count;
+    return n;
+  }
+
+  /** The warnings upstream returns for labelling `namespace` enforce=`enforce`: the header, then the sorted lines. */
+  warnings(namespace: string, enforce: LevelVersion): string[] {
+    if (this.#counts.size === 0) return [];
+    const lines: string[] = [];
+    for (const [reason, entry] of this.#counts) {
+      if (entry.count === 1) lines.push(`${entry.name}: ${reason}`);
+      else if (entry.count === 2) lines.push(`${entry.name} (and 1 other pod): ${reason}`);
+      else lines.push(`${entry.name} (and ${entry.count - 1} other pods): ${reason}`);
+    }
+    lines.sort(compareGoStrings);
+    return [
+      `existing pods in namespace ${goQuote(namespace)} violate the new PodSecurity enforce level ${goQuote(formatLevelVersion(enforce))}`,
+      ...lines,
+    ];
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ Commands:
   fix --level L[:V] PATH...  apply the safe fixes; list what needs an exemption
   namespace dry-run NAMESPACE LEVEL[:VERSION] PATH...
                              what \`kubectl label ns NAMESPACE pod-security.kubernetes.io/enforce=LEVEL\` would warn
+  audit [--kubeconfig F]     a live cluster (or --from dumps): per namespace what each level refuses, a rollout plan
   config show|lint|render    the effective Pod Security configuration (Talos default, files, patches)
   audit-log FILE|DIR|-...    what Pod Security did, from kube-apiserver audit logs; exemption usage
   serve                      run the validating admission webhook
@@ -101,4 +102,42 @@ Flags:
       --port N       port to listen on (default 8080; 0 picks a free one)
       --host ADDR    address to listen on (default 127.0.0.1)
   -h, --help         this help
+`;
+
+export const AUDIT_HELP = `Usage: psa audit [flags]
+       psa audit -o html FILE [flags]
+
+Reads a cluster (LISTs of namespaces, pods and the workload kinds, paginated) or --from dumps, and per namespace
+reports its current policy (labels on top of the cluster configuration, exemptions honoured), how many of its pods
+each level (privileged, baseline, restricted) would refuse and why, grouped by top owner, the warnings its workloads
+would draw, and a rollout plan: the labels to set, the kubectl lines, a Talos patch for what must stay privileged.
+Never changes anything.
+
+Source:
+      --kubeconfig FILE      kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster)
+      --context NAME         kubeconfig context (default: the current one)
+      --from PATH            read 'kubectl get ns,pods,deploy,rs,sts,ds,job,cronjob -A -o yaml|json' dumps
+                             (files, folders, or - for stdin; repeatable) instead of a cluster
+  -n, --namespace NS         only this namespace (default: all namespaces)
+  -A, --all-namespaces       all namespaces (the default)
+  -l, --selector SELECTOR    only pods matching this label selector
+      --page-size N          items per LIST page (default 500)
+
+Policy:
+      --config FILE          the cluster's PodSecurityConfiguration, AdmissionConfiguration or Talos machine config
+                             (default: Talos' default)
+      --talos-patch FILE     Talos machine-config patch applied to the configuration (repeatable)
+      --version V            also evaluate every level at V (e.g. v1.30), besides latest
+      --plan-level LEVEL     add to the plan what every namespace at LEVEL would refuse
+
+Output:
+  -o, --output FORMAT        text (default), json, policyreport (YAML, one report per namespace), html FILE
+      --report-api API       wgpolicyk8s.io/v1alpha2 (default, PolicyReport) or openreports.io/v1alpha1 (Report)
+      --fail-on WHEN         enforce (default: exit 1 when the current labels refuse a pod), baseline, restricted
+                             (when that level would refuse a pod in a namespace that is not exempt), none
+  -h, --help                 this help
+
+A progress line is shown on standard error when it is a terminal. SOURCE_DATE_EPOCH fixes the report's time.
+Exit codes: 0 nothing refused, 1 something would be (see --fail-on), 2 usage errors, or something could not be read
+(the report is still written, marked incomplete).
 `;

@@ -1,6 +1,7 @@
 /** The `psa` command dispatcher (every command but `serve`, which `src/main.ts` routes to the webhook). */
 import type { CliIo, CommandRunner } from '../process-io.ts';
 import { UsageError } from './args.ts';
+import { runAuditCommand } from './commands/audit.ts';
 import { runAuditLogCommand } from './commands/audit-log.ts';
 import { runCheckCommand } from './commands/check.ts';
 import { runConfigCommand } from './commands/config.ts';
@@ -21,6 +22,7 @@ const COMMANDS: Readonly<Record<string, CommandRunner>> = {
   explain: runExplainCommand,
   fix: runFixCommand,
   namespace: runNamespaceCommand,
+  audit: runAuditCommand,
   config: runConfigCommand,
   playground: runPlaygroundCommand,
   version: runVersionCommand,

@@ -1,5 +1,5 @@
-// Paginated LISTs (`limit` + `continue`), page by page so a caller can process each page before the next arrives and
-// memory stays bounded by the page size. An expired continue token (410 Expired: the API server compacted the
+// Paginated LISTs (`limit` + `continue`), page by page so a caller can process each page as it arrives and memory
+// stays bounded by two pages (the next one is requested while the caller works on the current one). An expired continue token (410 Expired: the API server compacted the
 // snapshot the token pointed into) restarts the list; the items already delivered are skipped by their storage key.
 import { KubeListError, type ListPage, type RawLister } from './raw-lister.ts';
 
@@ -47,23 +47,33 @@ function withQuery(path: string, query: Readonly<Record<string, string>>): strin
  */
 export async function* listPages(lister: RawLister, path: string, options: PagerOptions): AsyncGenerator<ListPage> {
   const maxRestarts = options.maxRestarts ?? 3;
-  let token = '';
-  let lastKey: string | undefined;
-  let restarts = 0;
-  for (;;) {
+  const fetchPage = (token: string): Promise<ListPage> => {
     const query: Record<string, string> = { ...options.query };
     if (options.limit > 0) query['limit'] = String(options.limit);
     if (token !== '') query['continue'] = token;
+    const pending = lister.listPage(withQuery(path, query), options.signal);
+    // Awaited below; until then a rejection must not count as unhandled.
+    pending.catch(() => undefined);
+    return pending;
+  };
+  let token = '';
+  let lastKey: string | undefined;
+  let restarts = 0;
+  let next = fetchPage(token);
+  for (;;) {
     let page: ListPage;
     try {
-      page = await lister.listPage(withQuery(path, query), options.signal);
+      page = await next;
     } catch (error) {
       if (token === '' || !isExpired(error) || restarts >= maxRestarts) throw error;
       restarts++;
       token = '';
       options.onRestart?.(path);
+      next = fetchPage(token);
       continue;
     }
+    // The next page is requested before this one is handed on: the server prepares it while the caller works.
+    if (page.continueToken !== '') next = fetchPage(page.continueToken);
     let items = page.items;
     if (lastKey !== undefined) {
       const after = lastKey;

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createTestPki } from '../server/certs.ts';
-import { ADMIN, type ApiAnswer, type ApiServer, startApiServer } from '../e2e/api-server.ts';
+import { ADMIN, type ApiAnswer, type ApiServer, startApiServer } from '../e2e/apiserver.ts';
 
 const OUT = join(import.meta.dirname, 'fixtures', 'real');
 const P = 'pod-security.kubernetes.io/';

@@ -3,7 +3,7 @@
 // the returned reason when no browser is installed, so `npm test` stays green on a machine without it.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -55,3 +55,19 @@ export async function launchChromium(): Promise<LaunchedChromium> {
 
 /** Where browser tests keep their screenshots (test artefacts, not golden files): `test-output/` at the repo root. */
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots');
+
+/**
+ * Collects what a self-contained page must never do: console errors and warnings, uncaught exceptions, and requests
+ * leaving `file:` (a report must work offline). Returns the list, filled as the page runs.
+ */
+export function collectPageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:')) problems.push(`network request ${r.url()}`);
+  });
+  return problems;
+}

@@ -11,7 +11,7 @@ import {
   sortableTable,
   stackedBarChart,
 } from '../../src/cli/output/html-report.ts';
-import { launchChromium, SCREENSHOT_DIR } from './chromium.ts';
+import { collectPageProblems, launchChromium, SCREENSHOT_DIR } from './chromium.ts';
 
 const PAGE = renderHtmlReport({
   title: 'Report shell',
@@ -67,14 +67,7 @@ test('the report shell renders in Chromium, sorts and copies', async (t) => {
     const file = join(SCREENSHOT_DIR, 'html-report-shell.html');
     writeFileSync(file, PAGE);
     const page = await launched.browser.newPage({ viewport: { width: 1100, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:')) problems.push(`network request ${r.url()}`);
-    });
+    const problems = collectPageProblems(page);
     await page.goto(pathToFileURL(file).href);
     const column = (): Promise<string[]> =>
       page.$$eval('#pods tbody tr td:first-child', (tds) => tds.map((td) => td.textContent ?? ''));
@@ -87,6 +80,7 @@ test('the report shell renders in Chromium, sorts and copies', async (t) => {
     assert.deepEqual(await column(), ['apps', 'monitoring', 'shop'], 'text ascending');
     assert.equal(await page.locator('svg[role="img"] rect').count(), 4);
     await page.click('.code .copy');
+    await page.waitForSelector('.code .copy.done');
     assert.equal(await page.textContent('.code .copy'), 'Copied');
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     assert.equal(await page.evaluate('navigator.clipboard.readText()'), 'kubectl label ns shop a=b');

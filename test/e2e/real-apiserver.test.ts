@@ -7,16 +7,15 @@
 // denied the request: ` prefix), warnings and audit annotations (from both servers' audit logs).
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import { createTestPki, type TestPki } from '../server/certs.ts';
-import { ADMIN, type ApiAnswer, type ApiServer, BINARY, startApiServer } from './api-server.ts';
+import { ADMIN, available, BINARY, startApiServer, type ApiAnswer, type ApiServer } from './apiserver.ts';
 import { startTestWebhook, type TestWebhook } from '../server/webhook-fixture.ts';
 
-const available = existsSync(BINARY);
 const EXEMPT_USER_TOKEN = 'exempt-token';
 const WEBHOOK_PREFIX = /^admission webhook "[^"]+" denied the request: /;
 

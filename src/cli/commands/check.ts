@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseLevelVersion, type LevelVersion } from '../../api/level-version.ts';
 import type { AdmissionSettings } from '../../admission/index.ts';
-import { formatConfigError, loadConfiguration } from '../../config/index.ts';
+import { formatConfigError, loadConfiguration, type LoadedConfiguration } from '../../config/index.ts';
 import type { CliIo } from '../../process-io.ts';
 import { applyDefaults, evaluate } from '../adapters.ts';
 import {
@@ -75,8 +75,11 @@ export function absolute(io: CliIo, path: string): string {
   return resolve(io.cwd, path);
 }
 
-/** Loads `--config` / `--talos-patch` (the Talos default without them); prints errors and returns undefined on failure. */
-export async function loadSettings(parsed: Parsed, io: CliIo): Promise<AdmissionSettings | undefined> {
+/**
+ * Loads `--config` / `--talos-patch` (the Talos default without them): the settings, the effective document and where
+ * it came from. Prints the errors and returns undefined on failure.
+ */
+export async function loadConfigurationFlags(parsed: Parsed, io: CliIo): Promise<LoadedConfiguration | undefined> {
   const configPath = stringOption(parsed, 'config');
   const talosPatches = listOption(parsed, 'talos-patch');
   const result = await loadConfiguration({
@@ -89,7 +92,12 @@ export async function loadSettings(parsed: Parsed, io: CliIo): Promise<Admission
     for (const e of result.errors) io.stderr.write(`psa: configuration error: ${formatConfigError(e, configPath)}\n`);
     return undefined;
   }
-  return result.settings;
+  return result;
+}
+
+/** The admission settings of `--config` / `--talos-patch`; undefined (errors printed) on failure. */
+export async function loadSettings(parsed: Parsed, io: CliIo): Promise<AdmissionSettings | undefined> {
+  return (await loadConfigurationFlags(parsed, io))?.settings;
 }
 
 /** `psa check`: what the cluster would say about each object, offline. */

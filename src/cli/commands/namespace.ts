@@ -1,8 +1,7 @@
-import { formatLevelVersion, parseLevelVersion } from '../../api/level-version.ts';
+import { parseLevelVersion } from '../../api/level-version.ts';
 import { LabelKeys } from '../../api/labels.ts';
-import { exemptNamespaceWarning, policyToEvaluate } from '../../admission/index.ts';
+import { exemptNamespaceWarning, policyToEvaluate, ViolationTally } from '../../admission/index.ts';
 import type { CliIo } from '../../process-io.ts';
-import { goQuote } from '../../policy/index.ts';
 import { applyDefaults, evaluate } from '../adapters.ts';
 import { booleanOption, parseCommandArgs, stringOption, UsageError } from '../args.ts';
 import { NAMESPACE_HELP } from '../help.ts';
@@ -21,11 +20,6 @@ export const OPTIONS = {
   'max-document-size': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-interface Group {
-  name: string;
-  count: number;
-}
 
 interface OwnerGroup {
   readonly ref: string;
@@ -77,8 +71,7 @@ export async function runNamespaceCommand(argv: readonly string[], io: CliIo): P
     return 0;
   }
 
-  const groups = new Map<string, Group>();
-  const order: string[] = [];
+  const tally = new ViolationTally();
   const owners = new Map<string, OwnerGroup>();
   let errors = 0;
   let checked = 0;
@@ -106,14 +99,7 @@ export async function runNamespaceCommand(argv: readonly string[], io: CliIo): P
     const name = item.metadata.name ?? '';
     const podName = isPod ? name : (kindInfo(item.kind)?.podName(name) ?? name);
     const key = result.forbiddenReason;
-    const g = groups.get(key);
-    if (g === undefined) {
-      groups.set(key, { name: podName, count: 1 });
-      order.push(key);
-    } else {
-      g.count++;
-      if (compareCodePoints(podName, g.name) < 0) g.name = podName;
-    }
+    tally.add(podName, key);
     const controller = isPod ? item.metadata.ownerReferences?.find((o) => o.controller === true) : undefined;
     const ownerRef = isPod
       ? controller === undefined
@@ -129,20 +115,7 @@ export async function runNamespaceCommand(argv: readonly string[], io: CliIo): P
     owner.reasons.set(key, (owner.reasons.get(key) ?? 0) + 1);
   }
 
-  const warnings: string[] = [];
-  if (order.length > 0) {
-    warnings.push(
-      `existing pods in namespace ${goQuote(namespace)} violate the new PodSecurity enforce level ${goQuote(formatLevelVersion(enforce))}`,
-    );
-    const lines = order.map((key) => {
-      const g = groups.get(key)!;
-      if (g.count === 1) return `${g.name}: ${key}`;
-      if (g.count === 2) return `${g.name} (and 1 other pod): ${key}`;
-      return `${g.name} (and ${g.count - 1} other pods): ${key}`;
-    });
-    lines.sort(compareCodePoints);
-    warnings.push(...lines);
-  }
+  const warnings = tally.warnings(namespace, enforce);
   for (const w of warnings) io.stdout.write(`${palette.yellow('Warning:')} ${w}\n`);
   io.stdout.write(`namespace/${namespace} labeled (server dry run)\n`);
   if (owners.size > 0) {
@@ -154,5 +127,5 @@ export async function runNamespaceCommand(argv: readonly string[], io: CliIo): P
     }
   }
   if (errors > 0) return 2;
-  return order.length > 0 ? 1 : 0;
+  return warnings.length > 0 ? 1 : 0;
 }

@@ -89,8 +89,8 @@ test('stackedBarChart: segment widths are proportional to the largest total', ()
     unit: 'pods',
   }).__html;
   const widths = [...svg.matchAll(/<rect [^>]*width="([\d.]+)"/g)].map((m) => Number(m[1]));
-  // plot width 490: 3/4, 1/4 of it for the first bar, 2/4 for the second (no rect for a zero value)
-  assert.deepEqual(widths, [367.5, 122.5, 245]);
+  // plot width 700: 3/4, 1/4 of it for the first bar, 2/4 for the second (no rect for a zero value)
+  assert.deepEqual(widths, [525, 175, 350]);
   assert.match(svg, />4 pods<\/text>/);
   assert.match(svg, /<span class="swatch" style="background:#d64545"><\/span>bad/);
 });

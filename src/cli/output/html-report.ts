@@ -171,9 +171,11 @@ export interface ChartSpec {
   readonly bars: readonly ChartBar[];
   /** Word after the total at the end of each bar ("pods"). */
   readonly unit?: string;
+  /** The unit when the total is 1 ("pod"); `unit` otherwise. */
+  readonly unitOne?: string;
 }
 
-const CHART = { width: 760, labelWidth: 190, totalWidth: 80, row: 24, bar: 16, top: 8 } as const;
+const CHART = { width: 1000, labelWidth: 210, totalWidth: 90, row: 24, bar: 16, top: 8 } as const;
 
 /** Horizontal stacked bars in inline SVG, with a legend and an accessible title. */
 export function stackedBarChart(spec: ChartSpec): SafeHtml {
@@ -193,14 +195,15 @@ export function stackedBarChart(spec: ChartSpec): SafeHtml {
       return rect;
     });
     const label = bar.label.length > 28 ? `${bar.label.slice(0, 27)}…` : bar.label;
-    const unit = spec.unit === undefined ? '' : ` ${spec.unit}`;
+    const word = total === 1 ? (spec.unitOne ?? spec.unit) : spec.unit;
+    const unit = word === undefined ? '' : ` ${word}`;
     return markup`<g class="bar"><text x="${CHART.labelWidth - 8}" y="${y + CHART.row / 2}" text-anchor="end" dominant-baseline="middle">${label}<title>${bar.label}</title></text>${segments}<text class="total" x="${(x + 6).toFixed(1)}" y="${y + CHART.row / 2}" dominant-baseline="middle">${total}${unit}</text></g>`;
   });
   const legend = spec.series.map(
     (s) =>
       markup`<span class="key"><span class="swatch" style="background:${TONE_COLOURS[s.tone]}"></span>${s.name}</span>`,
   );
-  return markup`<figure class="chart"><svg role="img" aria-label="${spec.title}" viewBox="0 0 ${CHART.width} ${height}" width="100%" preserveAspectRatio="xMinYMin meet"><title>${spec.title}</title>${rows}</svg><figcaption><span class="chart-title">${spec.title}</span>${legend}</figcaption></figure>`;
+  return markup`<figure class="chart"><svg role="img" aria-label="${spec.title}" viewBox="0 0 ${CHART.width} ${height}" width="${CHART.width}" height="${height}" preserveAspectRatio="xMinYMin meet"><title>${spec.title}</title>${rows}</svg><figcaption><span class="chart-title">${spec.title}</span>${legend}</figcaption></figure>`;
 }
 
 /** A code block with a Copy button; the button copies the block's text exactly. */
@@ -246,12 +249,12 @@ header h1{margin:0;font-size:22px;font-weight:650;letter-spacing:.2px}
 .subtitle{margin:4px 0 0;color:#c9d3e3}
 .meta{margin-top:10px;display:flex;flex-wrap:wrap;gap:6px 18px;font-size:12.5px;color:#aab6c8}
 .meta b{color:#dfe6f1;font-weight:600;margin-right:2px}
-nav{background:#fff;border-bottom:1px solid var(--line);position:sticky;top:0;z-index:2}
+nav{background:#fff;border-bottom:1px solid var(--line)}
 nav .wrap{display:flex;gap:4px;overflow-x:auto}
 nav a{padding:10px 12px;color:var(--soft);text-decoration:none;font-weight:550;white-space:nowrap;border-bottom:2px solid transparent}
 nav a:hover{color:var(--ink);border-bottom-color:var(--info)}
 main.wrap{padding:20px 24px 40px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:12px;margin-bottom:8px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin-bottom:8px}
 .card{background:var(--panel);border:1px solid var(--line);border-left:4px solid var(--neutral);border-radius:8px;padding:12px 14px}
 .card.good{border-left-color:var(--good)}.card.warn{border-left-color:var(--warn)}.card.bad{border-left-color:var(--bad)}.card.info{border-left-color:var(--info)}.card.muted{border-left-color:var(--muted)}
 .card-label{font-size:12px;text-transform:uppercase;letter-spacing:.6px;color:var(--soft)}
@@ -283,7 +286,7 @@ code,pre{font:12.5px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .copy{position:absolute;top:6px;right:6px;border:1px solid #3a4a63;background:#1d2a40;color:#dfe6f1;border-radius:5px;padding:2px 10px;font-size:12px;cursor:pointer}
 .copy:hover{background:#28395a}.copy.done{background:var(--good);border-color:var(--good)}
 .chart{margin:4px 0 8px}
-.chart svg{display:block;max-width:100%}
+.chart svg{display:block;max-width:100%;height:auto}
 .chart text{font-size:12px;fill:var(--ink)}
 .chart text.total{fill:var(--soft)}
 figcaption{display:flex;flex-wrap:wrap;gap:4px 16px;align-items:center;font-size:12.5px;color:var(--soft);margin-top:6px}
@@ -293,6 +296,8 @@ figcaption{display:flex;flex-wrap:wrap;gap:4px 16px;align-items:center;font-size
 details{margin:6px 0;border:1px solid var(--line);border-radius:6px;padding:6px 10px;background:#fbfcfd}
 details>summary{cursor:pointer;font-weight:600}
 ul.reasons{margin:6px 0;padding-left:20px}
+.zero{color:var(--muted)}
+small{color:var(--soft)}
 footer{color:var(--soft);font-size:12px;text-align:center;padding:0 0 30px}
 @media print{nav,.copy{display:none}section{break-inside:avoid}}
 `;

@@ -1,15 +1,15 @@
-/**
- * A real kube-apiserver (test/e2e/kube-apiserver's binary, etcd embedded) on loopback ports, writing a JSON audit log,
- * and a small JSON client for it. Shared by the e2e differential test and the audit-log fixture recorder.
- */
+// A real kube-apiserver for the end-to-end tests and the audit-log fixture recorder (built from k8s.io/kubernetes in
+// test/e2e/kube-apiserver, with an embedded etcd, writing a JSON audit log; the tests skip when it is absent): start
+// one, and call its API as kubectl would.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { request } from 'node:https';
 import { join, resolve } from 'node:path';
 import type { TestPki } from '../server/certs.ts';
 import { freePort } from '../server/helpers.ts';
 
 export const BINARY = resolve(process.env['PSA_KUBE_APISERVER'] ?? 'test/e2e/kube-apiserver/bin/kube-apiserver-e2e');
-/** The bearer token of `admin` (group system:masters) that every server's tokens.csv must list. */
+export const available = existsSync(BINARY);
 export const ADMIN = 'admin-token';
 
 export interface ApiAnswer {
@@ -19,7 +19,7 @@ export interface ApiAnswer {
 }
 
 /** Go's `Warning: 299 - "<quoted>"` header value back to the message. */
-function warningText(header: string): string {
+export function warningText(header: string): string {
   const match = /^\d{3} \S+ (".*")$/.exec(header);
   if (match === null) return header;
   return JSON.parse(match[1]!) as string;
