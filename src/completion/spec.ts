@@ -5,11 +5,19 @@
  */
 import { Levels } from '../api/level.ts';
 import { FAIL_ON } from '../cli/check-run.ts';
+import { AUDIT_FAIL_ON, AUDIT_FORMATS, AUDIT_OPTIONS, AUDIT_REPORT_APIS } from '../cli/commands/audit.ts';
+import {
+  AUDIT_LOG_FAIL_ON,
+  AUDIT_LOG_FORMATS,
+  AUDIT_LOG_OPTIONS,
+  AUDIT_LOG_REPORT_APIS,
+} from '../cli/commands/audit-log.ts';
 import { OPTIONS as CHECK_OPTIONS } from '../cli/commands/check.ts';
 import { CONFIG_OPTIONS, RENDER_FORMATS, SUBCOMMANDS as CONFIG_SUBCOMMANDS } from '../cli/commands/config.ts';
 import { EXPLAIN_FORMATS, OPTIONS as EXPLAIN_OPTIONS } from '../cli/commands/explain.ts';
 import { FIX_FORMATS, OPTIONS as FIX_OPTIONS } from '../cli/commands/fix.ts';
 import { OPTIONS as NAMESPACE_OPTIONS } from '../cli/commands/namespace.ts';
+import { PLAYGROUND_OPTIONS } from '../cli/commands/playground.ts';
 import { FORMATS as CHECK_FORMATS } from '../cli/output/outputs.ts';
 import { newestPolicyVersion } from '../policy/index.ts';
 import { LOG_LEVELS, SERVE_FLAGS } from '../server/options.ts';
@@ -55,6 +63,9 @@ const FILE_FLAGS = new Set([
   'client-ca-file',
   'kubeconfig',
   'namespaces-from',
+  'from',
+  'exemption-metadata',
+  'out',
 ]);
 
 function flags(table: FlagTable, choices: Readonly<Record<string, readonly string[]>> = {}): FlagSpec[] {
@@ -105,6 +116,30 @@ export function commandSpecs(): readonly CommandSpec[] {
       files: true,
     },
     {
+      name: 'audit',
+      summary: 'a live cluster, namespace by namespace, and a rollout plan',
+      flags: flags(AUDIT_OPTIONS, {
+        output: AUDIT_FORMATS,
+        'fail-on': AUDIT_FAIL_ON,
+        'report-api': AUDIT_REPORT_APIS,
+        'plan-level': LEVELS,
+        version: VERSIONS,
+      }),
+      words: [],
+      files: false,
+    },
+    {
+      name: 'audit-log',
+      summary: 'what Pod Security did, from kube-apiserver audit logs',
+      flags: flags(AUDIT_LOG_OPTIONS, {
+        output: AUDIT_LOG_FORMATS,
+        'fail-on': AUDIT_LOG_FAIL_ON,
+        'report-api': AUDIT_LOG_REPORT_APIS,
+      }),
+      words: [],
+      files: true,
+    },
+    {
       name: 'config',
       summary: 'the effective Pod Security configuration',
       flags: flags(CONFIG_OPTIONS, { output: ['yaml', 'json'], as: RENDER_FORMATS }),
@@ -118,6 +153,13 @@ export function commandSpecs(): readonly CommandSpec[] {
         'tls-min-version': ['VersionTLS12', 'VersionTLS13'],
         'log-level': [...LOG_LEVELS],
       }),
+      words: [],
+      files: false,
+    },
+    {
+      name: 'playground',
+      summary: 'serve the browser playground',
+      flags: flags(PLAYGROUND_OPTIONS),
       words: [],
       files: false,
     },

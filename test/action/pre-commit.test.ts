@@ -27,7 +27,7 @@ describe('the pre-commit hook (.pre-commit-hooks.yaml)', () => {
     for (const name of ['README.md', 'main.ts', 'yaml.txt']) assert.ok(!files.test(name), name);
     // pre-commit installs the hook with `npm pack`: the build must run then, its output off stdout (pre-commit reads
     // the tarball name there).
-    assert.equal(pkg.scripts.prepack, 'npm run build');
+    assert.equal(pkg.scripts.prepack, 'npm run build && npm run build:web');
     assert.match(readFileSync(join(ROOT, '.npmrc'), 'utf8'), /^foreground-scripts=false$/m);
   });
 

@@ -24,7 +24,8 @@ import { buildReport, type AuditLogReport, type ConfiguredExemption } from '../a
 import { paletteFor } from '../output/color.ts';
 import { ReportApis } from '../output/policy-report.ts';
 
-const OPTIONS: OptionSpec = {
+/** The flags of this command (also read by `psa completion`). */
+export const AUDIT_LOG_OPTIONS = {
   config: { type: 'string', short: 'c' },
   'talos-patch': { type: 'string', short: 'p', multiple: true },
   'exemption-metadata': { type: 'string' },
@@ -35,12 +36,12 @@ const OPTIONS: OptionSpec = {
   'report-api': { type: 'string' },
   'fail-on': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
-};
+} as const satisfies OptionSpec;
 
-const FORMATS = ['text', 'json', 'html', 'policyreport'] as const;
-type Format = (typeof FORMATS)[number];
-const FAIL_ON = ['refused', 'audit', 'never'] as const;
-const REPORT_APIS = ['wgpolicy', 'openreports', ReportApis.wgpolicy, ReportApis.openreports] as const;
+export const AUDIT_LOG_FORMATS = ['text', 'json', 'html', 'policyreport'] as const;
+type Format = (typeof AUDIT_LOG_FORMATS)[number];
+export const AUDIT_LOG_FAIL_ON = ['refused', 'audit', 'never'] as const;
+export const AUDIT_LOG_REPORT_APIS = ['wgpolicy', 'openreports', ReportApis.wgpolicy, ReportApis.openreports] as const;
 
 export const AUDIT_LOG_HELP = `Usage: psa audit-log [flags] FILE|DIR|-...
 
@@ -164,15 +165,15 @@ async function render(
 
 /** `psa audit-log` */
 export async function runAuditLogCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(argv, OPTIONS);
+  const parsed = parseCommandArgs(argv, AUDIT_LOG_OPTIONS);
   if (booleanOption(parsed, 'help')) {
     io.stdout.write(AUDIT_LOG_HELP);
     return 0;
   }
-  const format = choiceOption(parsed, 'output', FORMATS, 'text');
-  const failOn = choiceOption(parsed, 'fail-on', FAIL_ON, 'refused');
+  const format = choiceOption(parsed, 'output', AUDIT_LOG_FORMATS, 'text');
+  const failOn = choiceOption(parsed, 'fail-on', AUDIT_LOG_FAIL_ON, 'refused');
   // The short names, or the API versions as `psa audit --report-api` takes them.
-  const reportApi = choiceOption(parsed, 'report-api', REPORT_APIS, 'wgpolicy').startsWith('openreports')
+  const reportApi = choiceOption(parsed, 'report-api', AUDIT_LOG_REPORT_APIS, 'wgpolicy').startsWith('openreports')
     ? 'openreports'
     : 'wgpolicy';
   if (parsed.positionals.length === 0)

@@ -17,7 +17,8 @@ import { runAudit, type AuditProgress, type AuditSource } from '../audit/run-aud
 import { parseSelector, SelectorError } from '../audit/selector.ts';
 import { absolute, loadConfigurationFlags, parseSize } from './check.ts';
 
-const OPTIONS = {
+/** The flags of this command (also read by `psa completion`). */
+export const AUDIT_OPTIONS = {
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   from: { type: 'string', multiple: true },
@@ -36,9 +37,9 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const FORMATS = ['text', 'json', 'policyreport', 'html'] as const;
-const FAIL_ON = ['enforce', 'baseline', 'restricted', 'none'] as const;
-const REPORT_APIS = [ReportApis.wgpolicy, ReportApis.openreports] as const;
+export const AUDIT_FORMATS = ['text', 'json', 'policyreport', 'html'] as const;
+export const AUDIT_FAIL_ON = ['enforce', 'baseline', 'restricted', 'none'] as const;
+export const AUDIT_REPORT_APIS = [ReportApis.wgpolicy, ReportApis.openreports] as const;
 const DEFAULT_PAGE_SIZE = 500;
 /** The progress line is redrawn at most this often. */
 const PROGRESS_EVERY_MS = 100;
@@ -90,7 +91,7 @@ function configurationName(configPath: string | undefined, patches: number): str
   return patches === 0 ? base : `${base} + ${patches} Talos ${patches === 1 ? 'patch' : 'patches'}`;
 }
 
-function exitCode(report: AuditReport, failOn: (typeof FAIL_ON)[number]): number {
+function exitCode(report: AuditReport, failOn: (typeof AUDIT_FAIL_ON)[number]): number {
   if (!report.complete) return 2;
   if (failOn === 'none') return 0;
   if (failOn === 'enforce') return report.summary.refusedAtCurrentLabels > 0 ? 1 : 0;
@@ -105,14 +106,14 @@ function reportTime(io: CliIo): Date {
 
 /** `psa audit`: a cluster (or dumps of one), namespace by namespace, and the rollout plan. */
 export async function runAuditCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(argv, OPTIONS);
+  const parsed = parseCommandArgs(argv, AUDIT_OPTIONS);
   if (booleanOption(parsed, 'help')) {
     io.stdout.write(AUDIT_HELP);
     return 0;
   }
-  const format = choiceOption(parsed, 'output', FORMATS, 'text');
-  const failOn = choiceOption(parsed, 'fail-on', FAIL_ON, 'enforce');
-  const reportApi: ReportApi = choiceOption(parsed, 'report-api', REPORT_APIS, ReportApis.wgpolicy);
+  const format = choiceOption(parsed, 'output', AUDIT_FORMATS, 'text');
+  const failOn = choiceOption(parsed, 'fail-on', AUDIT_FAIL_ON, 'enforce');
+  const reportApi: ReportApi = choiceOption(parsed, 'report-api', AUDIT_REPORT_APIS, ReportApis.wgpolicy);
   const htmlFile = parsed.positionals[0];
   if (format === 'html' && htmlFile === undefined) throw new UsageError('-o html needs a file: psa audit -o html FILE');
   if (format !== 'html' && parsed.positionals.length > 0)

@@ -11,7 +11,8 @@ import type { CliIo } from '../../process-io.ts';
 import { booleanOption, parseCommandArgs, stringOption, UsageError } from '../args.ts';
 import { PLAYGROUND_HELP } from '../help.ts';
 
-const OPTIONS = {
+/** The flags of this command (also read by `psa completion`). */
+export const PLAYGROUND_OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -94,7 +95,7 @@ function parsePort(text: string | undefined): number {
 
 /** Serves until SIGINT or SIGTERM, then returns 0. */
 export async function runPlaygroundCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(argv, OPTIONS);
+  const parsed = parseCommandArgs(argv, PLAYGROUND_OPTIONS);
   if (booleanOption(parsed, 'help')) {
     io.stdout.write(PLAYGROUND_HELP);
     return 0;
