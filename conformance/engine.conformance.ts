@@ -16,7 +16,7 @@ import { relative } from 'node:path';
 import fc from 'fast-check';
 import { podCase, type PodCase } from './arbitraries.ts';
 import { parseSuiteArgs, randomSeed, UsageError } from './lib/args.ts';
-import { RunState } from './lib/run-state.ts';
+import { chunkSeed, RunState } from './lib/run-state.ts';
 import { compareAnswers, defaultRawPod, differenceKind, evaluateOurs, outcome } from './lib/engine.ts';
 import { FIXTURE_INDEX, loadFixtureRequests } from './lib/fixtures.ts';
 import { minimizeJson } from './lib/minimize.ts';
@@ -90,14 +90,6 @@ function runFacts(): Record<string, unknown> {
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
-
-/** A well-mixed 32-bit seed for chunk `k` of a run (neighbouring seeds would give correlated streams). */
-function chunkSeed(seed: number, k: number): number {
-  let h = (seed ^ Math.imul(k + 1, 0x9e3779b9)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
-}
 
 function toRequest(c: PodCase, id: number): EvalRequest {
   return { id, level: c.level, version: c.version, pod: defaultRawPod(c.pod) };

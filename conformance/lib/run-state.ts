@@ -113,7 +113,7 @@ export class RunState {
   }
 
   recordDifference(difference: Readonly<Record<string, unknown>>): void {
-    appendFileSync(this.file, `${JSON.stringify({ kind: 'difference', ...difference })}\n`);
+    appendFileSync(this.file, `${JSON.stringify({ ...difference, kind: 'difference' })}\n`);
   }
 }
 
@@ -129,4 +129,12 @@ function parseLines(text: string, file: string): unknown[] {
     }
   });
   return out;
+}
+
+/** A well-mixed 32-bit seed for chunk `k` of a run (neighbouring seeds would give correlated streams). */
+export function chunkSeed(seed: number, k: number): number {
+  let h = (seed ^ Math.imul(k + 1, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
 }
