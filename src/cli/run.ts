@@ -1,21 +1,19 @@
 /** The `psa` command dispatcher (every command but `serve`, which `src/main.ts` routes to the webhook). */
 import type { CliIo, CommandRunner } from '../process-io.ts';
 import { UsageError } from './args.ts';
-import { runCheckCommand } from './commands/check.ts';
-import { runConfigCommand } from './commands/config.ts';
-import { runExplainCommand } from './commands/explain.ts';
-import { runFixCommand } from './commands/fix.ts';
-import { runNamespaceCommand } from './commands/namespace.ts';
-import { runVersionCommand } from './commands/version.ts';
 import { MAIN_HELP } from './help.ts';
 
-const COMMANDS: Readonly<Record<string, CommandRunner>> = {
-  check: runCheckCommand,
-  explain: runExplainCommand,
-  fix: runFixCommand,
-  namespace: runNamespaceCommand,
-  config: runConfigCommand,
-  version: runVersionCommand,
+/**
+ * Each command's module, loaded only when that command runs: a one-file `psa check` (pre-commit hooks, editors) or
+ * `psa --version` pays for its own code, not every command's (see docs/perf/startup.md).
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<CommandRunner>>> = {
+  check: async () => (await import('./commands/check.ts')).runCheckCommand,
+  explain: async () => (await import('./commands/explain.ts')).runExplainCommand,
+  fix: async () => (await import('./commands/fix.ts')).runFixCommand,
+  namespace: async () => (await import('./commands/namespace.ts')).runNamespaceCommand,
+  config: async () => (await import('./commands/config.ts')).runConfigCommand,
+  version: async () => (await import('./commands/version.ts')).runVersionCommand,
 };
 
 /** Runs one CLI invocation; returns the exit code (0 clean, 1 violations, 2 usage/input/config errors). */
@@ -28,12 +26,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     (command === undefined ? io.stderr : io.stdout).write(MAIN_HELP);
     return command === undefined ? 2 : 0;
   }
-  if (command === '--version' || command === '-v') return runVersionCommand([], io);
-  const runner = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (runner === undefined) {
+  if (command === '--version' || command === '-v') return (await COMMANDS['version']!())([], io);
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (load === undefined) {
     io.stderr.write(`psa: unknown command ${JSON.stringify(command)}\nRun 'psa --help' for the commands.\n`);
     return 2;
   }
+  const runner = await load();
   try {
     return await runner(rest, io);
   } catch (error) {

@@ -15,8 +15,7 @@ import { compareCodePoints } from './format.ts';
 import { assertValidChecks } from './registry.ts';
 import type { Check, CheckFn, CheckResult, PodEvaluation, Violation } from './types.ts';
 
-/** The newest policy version the built-in checks know (`latest` and anything newer evaluate as this). */
-export const newestPolicyVersion: Version = majorMinor(37);
+export { newestPolicyVersion } from './newest-version.ts';
 
 export interface EvaluatorOptions {
   /**
