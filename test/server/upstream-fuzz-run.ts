@@ -45,6 +45,14 @@ async function answer(port: number, ca: Buffer, agent: Agent, body: Buffer, cont
   }
 }
 
+/** Where two answers part: the offset of the first differing character and 600 characters of each from just before. */
+function differingParts(psa: string, upstream: string): { at: number; psa: string; upstream: string } {
+  let at = 0;
+  while (at < psa.length && at < upstream.length && psa[at] === upstream[at]) at++;
+  const from = Math.max(0, at - 100);
+  return { at, psa: psa.slice(from, from + 600), upstream: upstream.slice(from, from + 600) };
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
@@ -113,8 +121,7 @@ async function main(): Promise<number> {
             answers: kind,
             contentType,
             bodyBase64: body.subarray(0, 8192).toString('base64'),
-            psa: ours.body.slice(0, 1000),
-            upstream: theirs.body.slice(0, 1000),
+            ...differingParts(ours.body, theirs.body),
           });
         }
       };
