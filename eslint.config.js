@@ -11,7 +11,18 @@ const nodeAndThirdParty = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'conformance/oracle/**', 'coverage/**', 'testdata/**', '**/*.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'conformance/oracle/**',
+      'coverage/**',
+      'testdata/**',
+      '.tmp/**',
+      '**/*.js',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
