@@ -33,7 +33,18 @@ const BROWSER_SAFE_CLI = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'conformance/oracle/**', 'coverage/**', 'testdata/**', '**/*.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'conformance/oracle/**',
+      'coverage/**',
+      'testdata/**',
+      '.tmp/**',
+      '**/*.js',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -3,13 +3,20 @@
  * corpus under testdata/fixtures and (b) pods generated with fast-check. Any difference in allowed, reasons or details
  * fails the run; a generated difference is shrunk and printed with its level:version and both answers.
  *
- * Usage: node --import tsx conformance/engine.conformance.ts [--cases N] [--seed S]
+ * Usage: node --import tsx conformance/engine.conformance.ts [--cases N] [--seed S] [--state FILE]
+ *
+ * With `--state FILE` the run is long and resumable (see lib/run-state.ts): every finished chunk of generated cases and
+ * every difference is appended to FILE, and a rerun with the same FILE continues after the last recorded chunk with
+ * the seed recorded there. The fixtures run only when a state file is started, not when it is resumed.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import fc from 'fast-check';
 import { podCase, type PodCase } from './arbitraries.ts';
 import { parseSuiteArgs, randomSeed, UsageError } from './lib/args.ts';
+import { chunkSeed, RunState } from './lib/run-state.ts';
 import { compareAnswers, defaultRawPod, differenceKind, evaluateOurs, outcome } from './lib/engine.ts';
 import { FIXTURE_INDEX, loadFixtureRequests } from './lib/fixtures.ts';
 import { minimizeJson } from './lib/minimize.ts';
@@ -35,6 +42,8 @@ interface Difference {
 
 /** Every difference counted by kind; the first few kept for shrinking and printing. */
 class Differences {
+  /** Called with every difference as it is found (a long run writes them to its state file). */
+  onAdd: ((d: Difference) => void) | undefined;
   count = 0;
   /** Of which the pod holds a lone UTF-16 surrogate (Go's decoder turns those into U+FFFD). */
   withLoneSurrogates = 0;
@@ -42,6 +51,7 @@ class Differences {
   readonly kept: Difference[] = [];
   add(d: Difference): void {
     this.count++;
+    this.onAdd?.(d);
     if (hasLoneSurrogate(JSON.stringify(d.request.pod))) this.withLoneSurrogates++;
     const kind = differenceKind(d.ours, d.upstream, d.field);
     const seen = this.kinds.get(kind) ?? 0;
@@ -63,17 +73,23 @@ function hasLoneSurrogate(json: string): boolean {
   return /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/.test(json);
 }
 
+/** What a long run's state file records about where it ran. */
+function runFacts(): Record<string, unknown> {
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    // Not a git checkout: the commit stays unknown.
+  }
+  return { commit, node: process.version, cpus: availableParallelism() };
+}
+
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
-
-/** A well-mixed 32-bit seed for chunk `k` of a run (neighbouring seeds would give correlated streams). */
-function chunkSeed(seed: number, k: number): number {
-  let h = (seed ^ Math.imul(k + 1, 0x9e3779b9)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
-}
 
 function toRequest(c: PodCase, id: number): EvalRequest {
   return { id, level: c.level, version: c.version, pod: defaultRawPod(c.pod) };
@@ -165,8 +181,10 @@ async function runGenerated(
   seed: number,
   differences: Differences,
   tally: Tally,
+  state: RunState | undefined,
 ): Promise<number> {
   let diffs = 0;
+  let chunkStarted = Date.now();
   let previous:
     { k: number; requests: EvalRequest[]; ours: EvalResponse[]; answers: Promise<EvalResponse[]> } | undefined;
   const settle = async (): Promise<void> => {
@@ -174,7 +192,7 @@ async function runGenerated(
     const { k, requests, ours, answers } = previous;
     const upstream = await answers;
     const s = chunkSeed(seed, k);
-    diffs += compareBatch(
+    const found = compareBatch(
       requests,
       ours,
       upstream,
@@ -183,12 +201,22 @@ async function runGenerated(
       (i) => ({ seed: s, index: i, runs: requests.length }),
       differences,
     );
+    diffs += found;
+    const now = Date.now();
+    state?.recordChunk({
+      k,
+      seed: s,
+      cases: requests.length,
+      differences: found,
+      seconds: (now - chunkStarted) / 1000,
+    });
+    chunkStarted = now;
     previous = undefined;
   };
   const chunks = Math.ceil(total / CHUNK);
   const started = Date.now();
   let lastProgress = started;
-  for (let k = 0; k < chunks; k++) {
+  for (let k = state?.nextChunk ?? 0; k < chunks; k++) {
     const runs = Math.min(CHUNK, total - k * CHUNK);
     const cases = fc.sample(podCase, { seed: chunkSeed(seed, k), numRuns: runs });
     const requests = cases.map((c, i) => toRequest(c, k * CHUNK + i));
@@ -199,9 +227,10 @@ async function runGenerated(
     previous = { k, requests, ours, answers };
     if (Date.now() - lastProgress > 30_000) {
       lastProgress = Date.now();
-      const done = (k + 1) * CHUNK;
+      const done = Math.min(total, (k + 1) * CHUNK);
+      const rate = state === undefined ? '' : `, ${rateText(state.totals.cases, state.totals.seconds)}`;
       log(
-        `  ... ${String(done)} / ${String(total)} cases, ${String(diffs)} differences, ${secs(Date.now() - started)}`,
+        `  ... ${String(done)} / ${String(total)} cases, ${String(diffs)} differences, ${secs(Date.now() - started)}${rate}`,
       );
     }
   }
@@ -253,6 +282,10 @@ function strip(answer: EvalResponse): unknown {
   return { allowed: answer.allowed, reasons: answer.reasons, details: answer.details };
 }
 
+function rateText(cases: number, seconds: number): string {
+  return `${seconds > 0 ? Math.round(cases / seconds).toLocaleString('en-US') : '?'} cases/s`;
+}
+
 function secs(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -270,13 +303,52 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const total = options.cases ?? DEFAULT_CASES;
-  const seed = options.seed ?? randomSeed();
+  let state: RunState | undefined;
+  try {
+    state =
+      options.state === undefined
+        ? undefined
+        : RunState.open(options.state, { suite: 'engine', seed: options.seed, cases: options.cases }, () => ({
+            seed: options.seed ?? randomSeed(),
+            cases: options.cases ?? DEFAULT_CASES,
+            chunkSize: CHUNK,
+            about: runFacts(),
+          }));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`engine.conformance: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const total = state?.header.cases ?? options.cases ?? DEFAULT_CASES;
+  const seed = state?.header.seed ?? options.seed ?? randomSeed();
+  if (state !== undefined) {
+    const t = state.totals;
+    log(
+      `long run: ${state.file}, seed ${String(seed)}, ${String(total)} cases in chunks of ${String(CHUNK)}; ` +
+        (state.resumed
+          ? `resuming at chunk ${String(state.nextChunk)} (${String(t.cases)} cases and ${String(t.differences)} differences recorded)`
+          : 'new'),
+    );
+  }
   const started = Date.now();
   const oracle = startOracle<EvalRequest, EvalResponse>('eval', { binary: buildOracle({ log }) });
   const differences = new Differences();
+  if (state !== undefined) {
+    const record = state;
+    differences.onAdd = (d) =>
+      record.recordDifference({
+        where: d.where,
+        field: d.field,
+        request: d.request,
+        ours: d.ours,
+        upstream: d.upstream,
+        replay: d.replay,
+      });
+  }
 
-  const fixtures = await runFixtures(oracle, differences);
+  const fixtures = state?.resumed === true ? undefined : await runFixtures(oracle, differences);
   if (fixtures !== undefined) {
     log(
       `(a) fixtures: ${String(fixtures.count)} cases, ${String(fixtures.diffs)} differences, ` +
@@ -284,8 +356,15 @@ async function main(): Promise<number> {
     );
   }
   const tally = new Tally();
-  const generated = await runGenerated(oracle, total, seed, differences, tally);
+  const generated = await runGenerated(oracle, total, seed, differences, tally, state);
   log(`(b) generated: ${String(total)} cases, ${String(generated)} differences (seed ${String(seed)})`);
+  if (state !== undefined) {
+    const t = state.totals;
+    log(
+      `  long run totals (${state.file}): ${String(t.cases)} cases in ${String(t.chunks)} chunks, ` +
+        `${String(t.differences)} differences, ${secs(t.seconds * 1000)}, ${rateText(t.cases, t.seconds)}`,
+    );
+  }
   if (total > 0) for (const line of tally.format()) log(line);
   for (const line of differences.format()) log(line);
 

@@ -15,6 +15,8 @@ export interface OracleBenchResult {
   readonly iterations: number;
   readonly nsPerOp: number;
   readonly opsPerSec: number;
+  /** Process CPU time (all threads, GC included) per op over the same run. */
+  readonly cpuNsPerOp: number;
 }
 
 /** A running `oracle bench` process that measures one batch of pods per call. */
@@ -35,7 +37,13 @@ export function startUpstreamBench(options: OracleBenchOptions = {}): UpstreamBe
       const answers = await client.send(requests);
       return answers.map((a) => {
         if (a.error !== undefined) throw new Error(`oracle bench: request ${String(a.id)}: ${a.error}`);
-        return { id: a.id, iterations: a.iterations, nsPerOp: a.nsPerOp, opsPerSec: a.opsPerSec };
+        return {
+          id: a.id,
+          iterations: a.iterations,
+          nsPerOp: a.nsPerOp,
+          opsPerSec: a.opsPerSec,
+          cpuNsPerOp: a.cpuNsPerOp,
+        };
       });
     },
     close: () => client.close(),

@@ -7,6 +7,8 @@ export interface Measurement {
   readonly opsPerSec: number;
   /** ns/op of every sample, in run order (the reported value is their median). */
   readonly samples: readonly number[];
+  /** Process CPU time (user + system, every thread) per op in the reported sample. */
+  readonly cpuNsPerOp: number;
 }
 
 export interface MeasureOptions {
@@ -19,14 +21,18 @@ export interface MeasureOptions {
 }
 
 /** Runs `op(n)` (which must do n units of work) for at least `ms`, and returns that run's count and duration. */
-function timed(op: (n: number) => void, ms: number): { n: number; ns: number } {
+function timed(op: (n: number) => void, ms: number): { n: number; ns: number; cpuNs: number } {
   const target = BigInt(Math.round(ms * 1e6));
   let n = 1;
   for (;;) {
+    const startCpu = process.cpuUsage();
     const start = process.hrtime.bigint();
     op(n);
     const elapsed = process.hrtime.bigint() - start;
-    if (elapsed >= target || n >= 1e9) return { n, ns: Number(elapsed) };
+    if (elapsed >= target || n >= 1e9) {
+      const cpu = process.cpuUsage(startCpu);
+      return { n, ns: Number(elapsed), cpuNs: (cpu.user + cpu.system) * 1000 };
+    }
     // Aim 20% past the target from the observed rate, growing by at least one and at most 100x per step.
     let next = elapsed > 0n ? Math.ceil((n * 1.2 * Number(target)) / Number(elapsed)) : n * 100;
     next = Math.min(next, n * 100);
@@ -37,12 +43,18 @@ function timed(op: (n: number) => void, ms: number): { n: number; ns: number } {
 /** Measures `op(n)` (n units of work per call): warm-up, then `samples` runs; reports the median ns/op. */
 export function measure(op: (n: number) => void, options: MeasureOptions = {}): Measurement {
   timed(op, options.warmupMs ?? 300);
-  const runs: { n: number; ns: number }[] = [];
+  const runs: { n: number; ns: number; cpuNs: number }[] = [];
   for (let i = 0; i < (options.samples ?? 3); i++) runs.push(timed(op, options.sampleMs ?? 500));
   const perOp = runs.map((r) => r.ns / r.n);
   const nsPerOp = percentile(perOp, 50);
   const median = runs[perOp.indexOf(nsPerOp)] ?? runs[0]!;
-  return { iterations: median.n, nsPerOp, opsPerSec: 1e9 / nsPerOp, samples: perOp };
+  return {
+    iterations: median.n,
+    nsPerOp,
+    opsPerSec: 1e9 / nsPerOp,
+    samples: perOp,
+    cpuNsPerOp: median.cpuNs / median.n,
+  };
 }
 
 /**

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatSuiteArgs, parseSuiteArgs, UsageError } from './args.ts';
+import { formatSuiteArgs, parseSuiteArgs, type SuiteOptions, UsageError } from './args.ts';
 
 describe('parseSuiteArgs', () => {
-  const valid: readonly [string[], { cases: number | undefined; seed: number | undefined; positionals: string[] }][] = [
-    [[], { cases: undefined, seed: undefined, positionals: [] }],
-    [['--cases', '1000000'], { cases: 1_000_000, seed: undefined, positionals: [] }],
-    [['--cases=0', '--seed=-5', 'engine'], { cases: 0, seed: -5, positionals: ['engine'] }],
-    [['--seed', '4294967295'], { cases: undefined, seed: -1, positionals: [] }],
+  const none = { cases: undefined, seed: undefined, state: undefined, positionals: [] };
+  const valid: readonly [string[], SuiteOptions][] = [
+    [[], none],
+    [['--cases', '1000000'], { ...none, cases: 1_000_000 }],
+    [['--cases=0', '--seed=-5', 'engine'], { ...none, cases: 0, seed: -5, positionals: ['engine'] }],
+    [['--seed', '4294967295'], { ...none, seed: -1 }],
+    [['--state', 'long.jsonl', 'engine'], { ...none, state: 'long.jsonl', positionals: ['engine'] }],
   ];
   for (const [argv, expected] of valid) {
     it(`parses ${JSON.stringify(argv)}`, () => {
@@ -30,7 +32,15 @@ describe('parseSuiteArgs', () => {
     });
   }
   it('formats options back for child processes', () => {
-    assert.deepEqual(formatSuiteArgs({ cases: 5, seed: 7, positionals: ['x'] }), ['--cases', '5', '--seed', '7']);
-    assert.deepEqual(formatSuiteArgs({ cases: undefined, seed: undefined, positionals: [] }), []);
+    assert.deepEqual(formatSuiteArgs({ cases: 5, seed: 7, state: undefined, positionals: ['x'] }), [
+      '--cases',
+      '5',
+      '--seed',
+      '7',
+    ]);
+    assert.deepEqual(formatSuiteArgs({ cases: undefined, seed: undefined, state: 'f', positionals: [] }), [
+      '--state',
+      'f',
+    ]);
   });
 });

@@ -6,6 +6,11 @@ export interface SuiteOptions {
   readonly cases: number | undefined;
   /** Base seed for generation (`--seed S`); undefined means a fresh random one, printed for replay. */
   readonly seed: number | undefined;
+  /**
+   * A progress file for a long, resumable run (`--state FILE`): a suite that supports it records its seed and every
+   * finished chunk there, and a rerun with the same file continues after the last recorded chunk.
+   */
+  readonly state: string | undefined;
   /** Remaining positional arguments (suite name filters for the runner). */
   readonly positionals: readonly string[];
 }
@@ -23,13 +28,13 @@ function integer(flag: string, text: string | undefined, min: number): number | 
   return value;
 }
 
-/** Parses `--cases N` and `--seed S` (both optional) plus positionals. */
+/** Parses `--cases N`, `--seed S` and `--state FILE` (all optional) plus positionals. */
 export function parseSuiteArgs(argv: readonly string[]): SuiteOptions {
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { cases: { type: 'string' }, seed: { type: 'string' } },
+      options: { cases: { type: 'string' }, seed: { type: 'string' }, state: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
@@ -41,6 +46,7 @@ export function parseSuiteArgs(argv: readonly string[]): SuiteOptions {
   return {
     cases: integer('--cases', parsed.values.cases, 0),
     seed: seed === undefined ? undefined : seed | 0,
+    state: parsed.values.state,
     positionals: parsed.positionals,
   };
 }
@@ -50,6 +56,7 @@ export function formatSuiteArgs(options: SuiteOptions): string[] {
   const out: string[] = [];
   if (options.cases !== undefined) out.push('--cases', String(options.cases));
   if (options.seed !== undefined) out.push('--seed', String(options.seed));
+  if (options.state !== undefined) out.push('--state', options.state);
   return out;
 }
 

@@ -187,6 +187,8 @@ export type BenchResponse =
       readonly iterations: number;
       readonly nsPerOp: number;
       readonly opsPerSec: number;
+      /** Process CPU time (all threads, GC included) per op over the same run. */
+      readonly cpuNsPerOp: number;
       readonly error?: undefined;
     }
   | { readonly id: number | string; readonly error: string };

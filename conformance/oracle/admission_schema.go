@@ -143,6 +143,9 @@ func runAdmissionSchema(_ []string) error {
 		&corev1.Pod{}, &corev1.Namespace{}, &corev1.PodTemplate{}, &corev1.ReplicationController{},
 		&appsv1.ReplicaSet{}, &appsv1.Deployment{}, &appsv1.DaemonSet{}, &appsv1.StatefulSet{},
 		&batchv1.Job{}, &batchv1.CronJob{},
+		// What the API server sends for the pod subresources that reach pod admission (exec, attach, ...).
+		&corev1.PodExecOptions{}, &corev1.PodAttachOptions{}, &corev1.PodPortForwardOptions{},
+		&corev1.PodProxyOptions{}, &corev1.PodLogOptions{}, &corev1.Binding{},
 	} {
 		t := reflect.TypeOf(obj).Elem()
 		roots[t.PkgPath()+"."+t.Name()] = b.id(t)

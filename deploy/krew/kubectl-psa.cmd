@@ -1,3 +1,3 @@
 @echo off
 rem kubectl-psa launcher of the krew archive for Windows: runs the package in lib\ with the Node.js on PATH.
-node "%~dp0lib\dist\main.js" %*
+node "%~dp0lib\dist\psa.cjs" %*

@@ -224,6 +224,13 @@ describe('pod flow (§5.4)', () => {
         "failed to decode object: couldn't get version/kind; json parse error: json: cannot unmarshal number into Go struct field .apiVersion of type string",
     },
     {
+      what: 'the options of a pod subresource with a wrongly typed field (found by the long fuzz differential)',
+      object: { apiVersion: 'v1', kind: 'PodExecOptions', command: { metadata: [] } },
+      message: 'failed to decode object',
+      error:
+        'failed to decode object: json: cannot unmarshal object into Go struct field PodExecOptions.command of type []string',
+    },
+    {
       what: 'a non-pod object',
       object: namespaceObject('x'),
       message: 'failed to decode pod',

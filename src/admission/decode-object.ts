@@ -6,9 +6,10 @@
  *
  * Upstream decodes into the full Go types, so a wrongly typed field anywhere fails the decode with an `encoding/json`
  * error such as `json: cannot unmarshal string into Go struct field PodSpec.spec.hostNetwork of type bool`. For Pods,
- * Namespaces and the pod-template kinds we reproduce that from the generated type schema (`go-decode.ts`). Other
- * registered kinds (ConfigMap, ...) are not type-checked: upstream would report their decode errors, we report the
- * missing pod template instead (the webhook rules never send them).
+ * Namespaces, the pod-template kinds and the options objects of pod subresources (PodExecOptions, PodAttachOptions,
+ * ...) we reproduce that from the generated type schema (`go-decode.ts`). Other registered kinds (ConfigMap, ...) are
+ * not type-checked: upstream would report their decode errors, we report the missing pod template instead (the
+ * webhook rules never send them).
  */
 import type { GroupVersionKind, RawJson } from '../k8s/admission-review.ts';
 import { isWebhookSchemeKind } from '../k8s/admission-review.ts';

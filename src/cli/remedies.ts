@@ -2,7 +2,7 @@
  * Where each failed check looks, as field paths in the manifest, and what to change there. `psa explain` prints these;
  * `psa fix` applies the safe ones (edits) and lists the rest with the narrowest way to admit them.
  */
-import type { Container, PodShape, PodSpec, SecurityContext } from '../k8s/index.ts';
+import type { Container, PodShape, PodSpec, SecurityContext, SELinuxOptions } from '../k8s/index.ts';
 import { ALLOWED_VOLUME_SOURCES, BASELINE_ALLOWED_CAPABILITIES, SELINUX_ALLOWED_TYPES } from '../policy/index.ts';
 
 /** One field to change for one failed check. */
@@ -158,7 +158,7 @@ export function remediesFor(
       }
       break;
     case 'seLinuxOptions': {
-      const bad = (o: { type?: string; user?: string; role?: string } | undefined): boolean =>
+      const bad = (o: SELinuxOptions | undefined): boolean =>
         o !== undefined && (!SELINUX_ALLOWED_TYPES.has(o.type ?? '') || (o.user ?? '') !== '' || (o.role ?? '') !== '');
       if (bad(podSc?.seLinuxOptions))
         add(

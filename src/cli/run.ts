@@ -1,31 +1,26 @@
 /** The `psa` command dispatcher (every command but `serve`, which `src/main.ts` routes to the webhook). */
 import type { CliIo, CommandRunner } from '../process-io.ts';
 import { UsageError } from './args.ts';
-import { runAuditCommand } from './commands/audit.ts';
-import { runAuditLogCommand } from './commands/audit-log.ts';
-import { runCheckCommand } from './commands/check.ts';
-import { runConfigCommand } from './commands/config.ts';
-import { runExplainCommand } from './commands/explain.ts';
-import { runFixCommand } from './commands/fix.ts';
-import { runNamespaceCommand } from './commands/namespace.ts';
-import { runPlaygroundCommand } from './commands/playground.ts';
-import { runVersionCommand } from './commands/version.ts';
 import { didYouMean } from '../suggest.ts';
 import { MAIN_HELP } from './help.ts';
 
 /** Commands `src/main.ts` routes before the CLI sees them; named here for "did you mean". */
 const ROUTED_IN_MAIN = ['serve', 'completion'] as const;
 
-const COMMANDS: Readonly<Record<string, CommandRunner>> = {
-  check: runCheckCommand,
-  'audit-log': runAuditLogCommand,
-  explain: runExplainCommand,
-  fix: runFixCommand,
-  namespace: runNamespaceCommand,
-  audit: runAuditCommand,
-  config: runConfigCommand,
-  playground: runPlaygroundCommand,
-  version: runVersionCommand,
+/**
+ * Each command's module, loaded only when that command runs: a one-file `psa check` (pre-commit hooks, editors) or
+ * `psa --version` pays for its own code, not every command's (see docs/perf/startup.md).
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<CommandRunner>>> = {
+  check: async () => (await import('./commands/check.ts')).runCheckCommand,
+  'audit-log': async () => (await import('./commands/audit-log.ts')).runAuditLogCommand,
+  explain: async () => (await import('./commands/explain.ts')).runExplainCommand,
+  fix: async () => (await import('./commands/fix.ts')).runFixCommand,
+  namespace: async () => (await import('./commands/namespace.ts')).runNamespaceCommand,
+  audit: async () => (await import('./commands/audit.ts')).runAuditCommand,
+  config: async () => (await import('./commands/config.ts')).runConfigCommand,
+  playground: async () => (await import('./commands/playground.ts')).runPlaygroundCommand,
+  version: async () => (await import('./commands/version.ts')).runVersionCommand,
 };
 
 /** Runs one CLI invocation; returns the exit code (0 clean, 1 violations, 2 usage/input/config errors). */
@@ -38,15 +33,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     (command === undefined ? io.stderr : io.stdout).write(MAIN_HELP);
     return command === undefined ? 2 : 0;
   }
-  if (command === '--version' || command === '-v') return runVersionCommand([], io);
-  const runner = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (runner === undefined) {
+  if (command === '--version' || command === '-v') return (await COMMANDS['version']!())([], io);
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (load === undefined) {
     const known = [...Object.keys(COMMANDS), ...ROUTED_IN_MAIN, 'help'];
     io.stderr.write(
       `psa: unknown command ${JSON.stringify(command)}${didYouMean(command, known)}\nRun 'psa --help' for the commands.\n`,
     );
     return 2;
   }
+  const runner = await load();
   try {
     return await runner(rest, io);
   } catch (error) {

@@ -5,6 +5,7 @@
  */
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import type { AdmissionSettings } from '../admission/types.ts';
+import { TALOS_DEFAULT_TREE } from './talos-default-tree.ts';
 import {
   type ConfigProblem,
   decodePodSecurityConfigurationNode,
@@ -20,7 +21,6 @@ import {
   isTalosDocument,
   POD_SECURITY_PLUGIN,
   TALOS_CONFLICT_MESSAGE,
-  TALOS_DEFAULT_MACHINE_CONFIG,
   TALOS_NAME_REQUIRED_MESSAGE,
   type TalosConfig,
   type TalosProblem,
@@ -160,7 +160,7 @@ export async function resolveConfiguration(options: LoadOptions): Promise<Resolu
   try {
     if (options.configPath === undefined) {
       const source: ConfigSource = { kind: ConfigSourceKinds.talosDefault, talosPatches: patches };
-      const base = parseDocuments(TALOS_DEFAULT_MACHINE_CONFIG, BUILTIN_FILE).documents.map((d) => d.root);
+      const base = TALOS_DEFAULT_TREE;
       return await resolveTalos(source, base, patches, options.readFile, abs, errors, findings);
     }
     const file = options.configPath;

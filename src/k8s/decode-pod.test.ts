@@ -529,3 +529,21 @@ describe('decodePod: hostile input', () => {
     assert.deepEqual(messages(raw), ['could not decode object: boom']);
   });
 });
+
+describe('decoded shapes', () => {
+  it('a volume holds its name and every source key, in VOLUME_SOURCE_KEYS order (one shape for every volume)', () => {
+    const { value } = decodePod({ spec: { volumes: [{ name: 'a', secret: {} }, {}] } });
+    for (const volume of value.spec.volumes ?? [])
+      assert.deepEqual(Object.keys(volume), ['name', ...VOLUME_SOURCE_KEYS]);
+  });
+  it('containers and security contexts have the same keys whatever is set', () => {
+    const { value } = decodePod({
+      spec: {
+        containers: [{ name: 'a', securityContext: { privileged: true } }, { securityContext: { runAsUser: 1 } }],
+      },
+    });
+    const [a, b] = value.spec.containers ?? [];
+    assert.deepEqual(Object.keys(a ?? {}), Object.keys(b ?? {}));
+    assert.deepEqual(Object.keys(a?.securityContext ?? {}), Object.keys(b?.securityContext ?? {}));
+  });
+});

@@ -223,178 +223,197 @@ const EMPTY_RAW: RawObject = Object.freeze({});
 export function readPodSpec(raw: unknown, path: string, sink: IssueSink): PodSpec {
   const o = asObject(raw, path, sink);
   if (o === undefined) return EMPTY_SPEC;
-  const out: Mutable<PodSpec> = {};
   const hostNetwork = booleanField(o, 'hostNetwork', path, sink);
-  if (hostNetwork !== undefined) out.hostNetwork = hostNetwork;
   const hostPID = booleanField(o, 'hostPID', path, sink);
-  if (hostPID !== undefined) out.hostPID = hostPID;
   const hostIPC = booleanField(o, 'hostIPC', path, sink);
-  if (hostIPC !== undefined) out.hostIPC = hostIPC;
   const hostUsers = booleanField(o, 'hostUsers', path, sink);
-  if (hostUsers !== undefined) out.hostUsers = hostUsers;
   const os = objectField(o, 'os', path, sink);
-  if (os !== undefined) {
-    const osName = stringField(os, 'name', joinPath(path, 'os'), sink);
-    out.os = osName === undefined ? {} : { name: osName };
-  }
   const runtimeClassName = stringField(o, 'runtimeClassName', path, sink);
-  if (runtimeClassName !== undefined) out.runtimeClassName = runtimeClassName;
   const sc = objectField(o, 'securityContext', path, sink);
-  if (sc !== undefined) out.securityContext = readPodSecurityContext(sc, joinPath(path, 'securityContext'), sink);
   const volumes = arrayField(o, 'volumes', path, sink);
-  if (volumes !== undefined) out.volumes = readList(volumes, joinPath(path, 'volumes'), sink, readVolume);
   const init = arrayField(o, 'initContainers', path, sink);
-  if (init !== undefined) out.initContainers = readList(init, joinPath(path, 'initContainers'), sink, readContainer);
   const containers = arrayField(o, 'containers', path, sink);
-  if (containers !== undefined)
-    out.containers = readList(containers, joinPath(path, 'containers'), sink, readContainer);
   const ephemeral = arrayField(o, 'ephemeralContainers', path, sink);
-  if (ephemeral !== undefined) {
-    out.ephemeralContainers = readList(ephemeral, joinPath(path, 'ephemeralContainers'), sink, readContainer);
-  }
-  return out;
+  // One shape for every decoded spec (see readContainer).
+  return {
+    hostNetwork,
+    hostPID,
+    hostIPC,
+    hostUsers,
+    os: os === undefined ? undefined : { name: stringField(os, 'name', joinPath(path, 'os'), sink) },
+    runtimeClassName,
+    securityContext: sc === undefined ? undefined : readPodSecurityContext(sc, joinPath(path, 'securityContext'), sink),
+    volumes: volumes === undefined ? undefined : readList(volumes, joinPath(path, 'volumes'), sink, readVolume),
+    initContainers:
+      init === undefined ? undefined : readList(init, joinPath(path, 'initContainers'), sink, readContainer),
+    containers:
+      containers === undefined ? undefined : readList(containers, joinPath(path, 'containers'), sink, readContainer),
+    ephemeralContainers:
+      ephemeral === undefined
+        ? undefined
+        : readList(ephemeral, joinPath(path, 'ephemeralContainers'), sink, readContainer),
+  };
 }
 
 function readVolume(o: RawObject, path: string, sink: IssueSink): Volume {
-  const out: Record<string, unknown> = {};
-  const name = stringField(o, 'name', path, sink);
-  if (name !== undefined) out['name'] = name;
-  for (const key of VOLUME_SOURCE_KEYS) {
-    if (objectField(o, key, path, sink) !== undefined) out[key] = SET_SOURCE;
-  }
-  return out;
+  const source = (key: string): object | undefined =>
+    objectField(o, key, path, sink) === undefined ? undefined : SET_SOURCE;
+  // One object literal with every source key (undefined when unset), in VOLUME_SOURCE_KEYS order (a test keeps them in
+  // step): every volume gets the same fast shape. Adding the keys one by one in a loop would leave each volume a
+  // slow dictionary-mode object.
+  return {
+    name: stringField(o, 'name', path, sink),
+    awsElasticBlockStore: source('awsElasticBlockStore'),
+    azureDisk: source('azureDisk'),
+    azureFile: source('azureFile'),
+    cephfs: source('cephfs'),
+    cinder: source('cinder'),
+    configMap: source('configMap'),
+    csi: source('csi'),
+    downwardAPI: source('downwardAPI'),
+    emptyDir: source('emptyDir'),
+    ephemeral: source('ephemeral'),
+    fc: source('fc'),
+    flexVolume: source('flexVolume'),
+    flocker: source('flocker'),
+    gcePersistentDisk: source('gcePersistentDisk'),
+    gitRepo: source('gitRepo'),
+    glusterfs: source('glusterfs'),
+    hostPath: source('hostPath'),
+    image: source('image'),
+    iscsi: source('iscsi'),
+    nfs: source('nfs'),
+    persistentVolumeClaim: source('persistentVolumeClaim'),
+    photonPersistentDisk: source('photonPersistentDisk'),
+    portworxVolume: source('portworxVolume'),
+    projected: source('projected'),
+    quobyte: source('quobyte'),
+    rbd: source('rbd'),
+    scaleIO: source('scaleIO'),
+    secret: source('secret'),
+    storageos: source('storageos'),
+    vsphereVolume: source('vsphereVolume'),
+  };
 }
 
 function readPodSecurityContext(o: RawObject, path: string, sink: IssueSink): PodSecurityContext {
-  const out: Mutable<PodSecurityContext> = {};
   const runAsNonRoot = booleanField(o, 'runAsNonRoot', path, sink);
-  if (runAsNonRoot !== undefined) out.runAsNonRoot = runAsNonRoot;
   const runAsUser = integerField(o, 'runAsUser', path, sink, 64);
-  if (runAsUser !== undefined) out.runAsUser = runAsUser;
   const seLinux = objectField(o, 'seLinuxOptions', path, sink);
-  if (seLinux !== undefined) out.seLinuxOptions = readSELinux(seLinux, joinPath(path, 'seLinuxOptions'), sink);
   const seccomp = objectField(o, 'seccompProfile', path, sink);
-  if (seccomp !== undefined) out.seccompProfile = readProfile(seccomp, joinPath(path, 'seccompProfile'), sink);
   const appArmor = objectField(o, 'appArmorProfile', path, sink);
-  if (appArmor !== undefined) out.appArmorProfile = readProfile(appArmor, joinPath(path, 'appArmorProfile'), sink);
   const sysctls = arrayField(o, 'sysctls', path, sink);
-  if (sysctls !== undefined) out.sysctls = readList(sysctls, joinPath(path, 'sysctls'), sink, readSysctl);
   const windows = objectField(o, 'windowsOptions', path, sink);
-  if (windows !== undefined) out.windowsOptions = readWindows(windows, joinPath(path, 'windowsOptions'), sink);
-  return out;
+  return {
+    runAsNonRoot,
+    runAsUser,
+    seLinuxOptions: seLinux === undefined ? undefined : readSELinux(seLinux, joinPath(path, 'seLinuxOptions'), sink),
+    seccompProfile: seccomp === undefined ? undefined : readProfile(seccomp, joinPath(path, 'seccompProfile'), sink),
+    appArmorProfile:
+      appArmor === undefined ? undefined : readProfile(appArmor, joinPath(path, 'appArmorProfile'), sink),
+    sysctls: sysctls === undefined ? undefined : readList(sysctls, joinPath(path, 'sysctls'), sink, readSysctl),
+    windowsOptions: windows === undefined ? undefined : readWindows(windows, joinPath(path, 'windowsOptions'), sink),
+  };
 }
 
 function readSELinux(o: RawObject, path: string, sink: IssueSink): SELinuxOptions {
-  const out: Mutable<SELinuxOptions> = {};
   const user = stringField(o, 'user', path, sink);
-  if (user !== undefined) out.user = user;
   const role = stringField(o, 'role', path, sink);
-  if (role !== undefined) out.role = role;
   const type = stringField(o, 'type', path, sink);
-  if (type !== undefined) out.type = type;
-  return out;
+  return { user, role, type };
 }
 
 function readProfile(o: RawObject, path: string, sink: IssueSink): ProfileRef {
-  const type = stringField(o, 'type', path, sink);
-  return type === undefined ? {} : { type };
+  return { type: stringField(o, 'type', path, sink) };
 }
 
 function readSysctl(o: RawObject, path: string, sink: IssueSink): Sysctl {
-  const name = stringField(o, 'name', path, sink);
-  return name === undefined ? {} : { name };
+  return { name: stringField(o, 'name', path, sink) };
 }
 
 function readWindows(o: RawObject, path: string, sink: IssueSink): WindowsOptions {
-  const hostProcess = booleanField(o, 'hostProcess', path, sink);
-  return hostProcess === undefined ? {} : { hostProcess };
+  return { hostProcess: booleanField(o, 'hostProcess', path, sink) };
 }
 
 function readContainer(o: RawObject, path: string, sink: IssueSink): Container {
-  const out: Mutable<Container> = {};
   const name = stringField(o, 'name', path, sink);
-  if (name !== undefined) out.name = name;
   const image = stringField(o, 'image', path, sink);
-  if (image !== undefined) out.image = image;
   const ports = arrayField(o, 'ports', path, sink);
-  if (ports !== undefined) out.ports = readList(ports, joinPath(path, 'ports'), sink, readPort);
   const sc = objectField(o, 'securityContext', path, sink);
-  if (sc !== undefined) out.securityContext = readSecurityContext(sc, joinPath(path, 'securityContext'), sink);
   const liveness = objectField(o, 'livenessProbe', path, sink);
-  if (liveness !== undefined) out.livenessProbe = readHandler(liveness, joinPath(path, 'livenessProbe'), sink);
   const readiness = objectField(o, 'readinessProbe', path, sink);
-  if (readiness !== undefined) out.readinessProbe = readHandler(readiness, joinPath(path, 'readinessProbe'), sink);
   const startup = objectField(o, 'startupProbe', path, sink);
-  if (startup !== undefined) out.startupProbe = readHandler(startup, joinPath(path, 'startupProbe'), sink);
   const lifecycle = objectField(o, 'lifecycle', path, sink);
-  if (lifecycle !== undefined) out.lifecycle = readLifecycle(lifecycle, joinPath(path, 'lifecycle'), sink);
-  return out;
+  // Every field present (undefined when unset), in one order: one object shape for every container (see FIXED_SHAPE).
+  return {
+    name,
+    image,
+    ports: ports === undefined ? undefined : readList(ports, joinPath(path, 'ports'), sink, readPort),
+    securityContext: sc === undefined ? undefined : readSecurityContext(sc, joinPath(path, 'securityContext'), sink),
+    livenessProbe: liveness === undefined ? undefined : readHandler(liveness, joinPath(path, 'livenessProbe'), sink),
+    readinessProbe:
+      readiness === undefined ? undefined : readHandler(readiness, joinPath(path, 'readinessProbe'), sink),
+    startupProbe: startup === undefined ? undefined : readHandler(startup, joinPath(path, 'startupProbe'), sink),
+    lifecycle: lifecycle === undefined ? undefined : readLifecycle(lifecycle, joinPath(path, 'lifecycle'), sink),
+  };
 }
 
 function readPort(o: RawObject, path: string, sink: IssueSink): ContainerPort {
-  const out: Mutable<ContainerPort> = {};
   const containerPort = integerField(o, 'containerPort', path, sink, 32);
-  if (containerPort !== undefined) out.containerPort = containerPort;
   const hostPort = integerField(o, 'hostPort', path, sink, 32);
-  if (hostPort !== undefined) out.hostPort = hostPort;
-  return out;
+  return { containerPort, hostPort };
 }
 
 function readSecurityContext(o: RawObject, path: string, sink: IssueSink): SecurityContext {
-  const out: Mutable<SecurityContext> = {};
   const privileged = booleanField(o, 'privileged', path, sink);
-  if (privileged !== undefined) out.privileged = privileged;
-  const ape = booleanField(o, 'allowPrivilegeEscalation', path, sink);
-  if (ape !== undefined) out.allowPrivilegeEscalation = ape;
+  const allowPrivilegeEscalation = booleanField(o, 'allowPrivilegeEscalation', path, sink);
   const caps = objectField(o, 'capabilities', path, sink);
-  if (caps !== undefined) out.capabilities = readCapabilities(caps, joinPath(path, 'capabilities'), sink);
+  const capabilities = caps === undefined ? undefined : readCapabilities(caps, joinPath(path, 'capabilities'), sink);
   const procMount = stringField(o, 'procMount', path, sink);
-  if (procMount !== undefined) out.procMount = procMount;
   const runAsNonRoot = booleanField(o, 'runAsNonRoot', path, sink);
-  if (runAsNonRoot !== undefined) out.runAsNonRoot = runAsNonRoot;
   const runAsUser = integerField(o, 'runAsUser', path, sink, 64);
-  if (runAsUser !== undefined) out.runAsUser = runAsUser;
   const seLinux = objectField(o, 'seLinuxOptions', path, sink);
-  if (seLinux !== undefined) out.seLinuxOptions = readSELinux(seLinux, joinPath(path, 'seLinuxOptions'), sink);
   const seccomp = objectField(o, 'seccompProfile', path, sink);
-  if (seccomp !== undefined) out.seccompProfile = readProfile(seccomp, joinPath(path, 'seccompProfile'), sink);
   const appArmor = objectField(o, 'appArmorProfile', path, sink);
-  if (appArmor !== undefined) out.appArmorProfile = readProfile(appArmor, joinPath(path, 'appArmorProfile'), sink);
   const windows = objectField(o, 'windowsOptions', path, sink);
-  if (windows !== undefined) out.windowsOptions = readWindows(windows, joinPath(path, 'windowsOptions'), sink);
-  return out;
+  return {
+    privileged,
+    allowPrivilegeEscalation,
+    capabilities,
+    procMount,
+    runAsNonRoot,
+    runAsUser,
+    seLinuxOptions: seLinux === undefined ? undefined : readSELinux(seLinux, joinPath(path, 'seLinuxOptions'), sink),
+    seccompProfile: seccomp === undefined ? undefined : readProfile(seccomp, joinPath(path, 'seccompProfile'), sink),
+    appArmorProfile:
+      appArmor === undefined ? undefined : readProfile(appArmor, joinPath(path, 'appArmorProfile'), sink),
+    windowsOptions: windows === undefined ? undefined : readWindows(windows, joinPath(path, 'windowsOptions'), sink),
+  };
 }
 
 function readCapabilities(o: RawObject, path: string, sink: IssueSink): Capabilities {
-  const out: Mutable<Capabilities> = {};
   const add = stringListField(o, 'add', path, sink);
-  if (add !== undefined) out.add = add;
   const drop = stringListField(o, 'drop', path, sink);
-  if (drop !== undefined) out.drop = drop;
-  return out;
+  return { add, drop };
 }
 
 function readLifecycle(o: RawObject, path: string, sink: IssueSink): Lifecycle {
-  const out: Mutable<Lifecycle> = {};
   const postStart = objectField(o, 'postStart', path, sink);
-  if (postStart !== undefined) out.postStart = readHandler(postStart, joinPath(path, 'postStart'), sink);
   const preStop = objectField(o, 'preStop', path, sink);
-  if (preStop !== undefined) out.preStop = readHandler(preStop, joinPath(path, 'preStop'), sink);
-  return out;
+  return {
+    postStart: postStart === undefined ? undefined : readHandler(postStart, joinPath(path, 'postStart'), sink),
+    preStop: preStop === undefined ? undefined : readHandler(preStop, joinPath(path, 'preStop'), sink),
+  };
 }
 
 /** Probes and lifecycle handlers: only `httpGet.host` and `tcpSocket.host` are read. */
 function readHandler(o: RawObject, path: string, sink: IssueSink): HostHandler {
-  const out: Mutable<HostHandler> = {};
   const httpGet = objectField(o, 'httpGet', path, sink);
-  if (httpGet !== undefined) {
-    const host = stringField(httpGet, 'host', joinPath(path, 'httpGet'), sink);
-    out.httpGet = host === undefined ? {} : { host };
-  }
   const tcpSocket = objectField(o, 'tcpSocket', path, sink);
-  if (tcpSocket !== undefined) {
-    const host = stringField(tcpSocket, 'host', joinPath(path, 'tcpSocket'), sink);
-    out.tcpSocket = host === undefined ? {} : { host };
-  }
-  return out;
+  return {
+    httpGet:
+      httpGet === undefined ? undefined : { host: stringField(httpGet, 'host', joinPath(path, 'httpGet'), sink) },
+    tcpSocket:
+      tcpSocket === undefined ? undefined : { host: stringField(tcpSocket, 'host', joinPath(path, 'tcpSocket'), sink) },
+  };
 }

@@ -23,86 +23,87 @@ export interface OwnerReference {
 }
 
 export interface SELinuxOptions {
-  readonly user?: string;
-  readonly role?: string;
-  readonly type?: string;
-  readonly level?: string;
+  readonly user?: string | undefined;
+  readonly role?: string | undefined;
+  readonly type?: string | undefined;
+  readonly level?: string | undefined;
 }
 
 export interface ProfileRef {
-  readonly type?: string;
-  readonly localhostProfile?: string;
+  readonly type?: string | undefined;
+  readonly localhostProfile?: string | undefined;
 }
 
 export interface WindowsOptions {
-  readonly hostProcess?: boolean;
-  readonly runAsUserName?: string;
+  readonly hostProcess?: boolean | undefined;
+  readonly runAsUserName?: string | undefined;
 }
 
 export interface Sysctl {
-  readonly name?: string;
-  readonly value?: string;
+  readonly name?: string | undefined;
+  readonly value?: string | undefined;
 }
 
 export interface PodSecurityContext {
-  readonly runAsNonRoot?: boolean;
-  readonly runAsUser?: number;
-  readonly runAsGroup?: number;
-  readonly fsGroup?: number;
-  readonly seLinuxOptions?: SELinuxOptions;
-  readonly seccompProfile?: ProfileRef;
-  readonly appArmorProfile?: ProfileRef;
-  readonly sysctls?: readonly Sysctl[];
-  readonly windowsOptions?: WindowsOptions;
+  readonly runAsNonRoot?: boolean | undefined;
+  readonly runAsUser?: number | undefined;
+  readonly runAsGroup?: number | undefined;
+  readonly fsGroup?: number | undefined;
+  readonly seLinuxOptions?: SELinuxOptions | undefined;
+  readonly seccompProfile?: ProfileRef | undefined;
+  readonly appArmorProfile?: ProfileRef | undefined;
+  readonly sysctls?: readonly Sysctl[] | undefined;
+  readonly windowsOptions?: WindowsOptions | undefined;
 }
 
 export interface Capabilities {
-  readonly add?: readonly string[];
-  readonly drop?: readonly string[];
+  readonly add?: readonly string[] | undefined;
+  readonly drop?: readonly string[] | undefined;
 }
 
 export interface SecurityContext {
-  readonly privileged?: boolean;
-  readonly allowPrivilegeEscalation?: boolean;
-  readonly capabilities?: Capabilities;
-  readonly procMount?: string;
-  readonly readOnlyRootFilesystem?: boolean;
-  readonly runAsNonRoot?: boolean;
-  readonly runAsUser?: number;
-  readonly runAsGroup?: number;
-  readonly seLinuxOptions?: SELinuxOptions;
-  readonly seccompProfile?: ProfileRef;
-  readonly appArmorProfile?: ProfileRef;
-  readonly windowsOptions?: WindowsOptions;
+  readonly privileged?: boolean | undefined;
+  readonly allowPrivilegeEscalation?: boolean | undefined;
+  readonly capabilities?: Capabilities | undefined;
+  readonly procMount?: string | undefined;
+  readonly readOnlyRootFilesystem?: boolean | undefined;
+  readonly runAsNonRoot?: boolean | undefined;
+  readonly runAsUser?: number | undefined;
+  readonly runAsGroup?: number | undefined;
+  readonly seLinuxOptions?: SELinuxOptions | undefined;
+  readonly seccompProfile?: ProfileRef | undefined;
+  readonly appArmorProfile?: ProfileRef | undefined;
+  readonly windowsOptions?: WindowsOptions | undefined;
 }
 
 export interface ContainerPort {
-  readonly name?: string;
-  readonly containerPort?: number;
-  readonly hostPort?: number;
-  readonly protocol?: string;
+  readonly name?: string | undefined;
+  readonly containerPort?: number | undefined;
+  readonly hostPort?: number | undefined;
+  readonly protocol?: string | undefined;
 }
 
 /** The part of a probe or lifecycle handler that can name a host. */
 export interface HostHandler {
-  readonly httpGet?: { readonly host?: string; readonly port?: number | string; readonly path?: string };
-  readonly tcpSocket?: { readonly host?: string; readonly port?: number | string };
+  readonly httpGet?:
+    { readonly host?: string | undefined; readonly port?: number | string; readonly path?: string } | undefined;
+  readonly tcpSocket?: { readonly host?: string | undefined; readonly port?: number | string } | undefined;
 }
 
 export interface Lifecycle {
-  readonly postStart?: HostHandler;
-  readonly preStop?: HostHandler;
+  readonly postStart?: HostHandler | undefined;
+  readonly preStop?: HostHandler | undefined;
 }
 
 export interface Container {
-  readonly name?: string;
-  readonly image?: string;
-  readonly ports?: readonly ContainerPort[];
-  readonly securityContext?: SecurityContext;
-  readonly livenessProbe?: HostHandler;
-  readonly readinessProbe?: HostHandler;
-  readonly startupProbe?: HostHandler;
-  readonly lifecycle?: Lifecycle;
+  readonly name?: string | undefined;
+  readonly image?: string | undefined;
+  readonly ports?: readonly ContainerPort[] | undefined;
+  readonly securityContext?: SecurityContext | undefined;
+  readonly livenessProbe?: HostHandler | undefined;
+  readonly readinessProbe?: HostHandler | undefined;
+  readonly startupProbe?: HostHandler | undefined;
+  readonly lifecycle?: Lifecycle | undefined;
 }
 
 /**
@@ -110,23 +111,23 @@ export interface Container {
  * an opaque object (or `true` for sources whose content no check reads).
  */
 export interface Volume {
-  readonly name?: string;
-  readonly hostPath?: object;
+  readonly name?: string | undefined;
+  readonly hostPath?: object | undefined;
   readonly [source: string]: unknown;
 }
 
 export interface PodSpec {
-  readonly hostNetwork?: boolean;
-  readonly hostPID?: boolean;
-  readonly hostIPC?: boolean;
-  readonly hostUsers?: boolean;
-  readonly os?: { readonly name?: string };
-  readonly runtimeClassName?: string;
-  readonly securityContext?: PodSecurityContext;
-  readonly volumes?: readonly Volume[];
-  readonly initContainers?: readonly Container[];
-  readonly containers?: readonly Container[];
-  readonly ephemeralContainers?: readonly Container[];
+  readonly hostNetwork?: boolean | undefined;
+  readonly hostPID?: boolean | undefined;
+  readonly hostIPC?: boolean | undefined;
+  readonly hostUsers?: boolean | undefined;
+  readonly os?: { readonly name?: string | undefined } | undefined;
+  readonly runtimeClassName?: string | undefined;
+  readonly securityContext?: PodSecurityContext | undefined;
+  readonly volumes?: readonly Volume[] | undefined;
+  readonly initContainers?: readonly Container[] | undefined;
+  readonly containers?: readonly Container[] | undefined;
+  readonly ephemeralContainers?: readonly Container[] | undefined;
 }
 
 /** Pod metadata plus spec: what every check receives (for workloads, the pod template's). */

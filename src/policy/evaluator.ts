@@ -1,8 +1,8 @@
 /**
  * The evaluator (spec §1.4, §1.6, §4.1). Built once from a validated check list: for every version band where any
  * check changes, it precomputes the ordered check functions of each level (baseline IDs in byte order, then restricted
- * IDs in byte order; overridden and absent checks dropped), so evaluating a pod is a flat loop with no allocation
- * unless something is forbidden.
+ * IDs in byte order; overridden and absent checks dropped), so evaluating a pod is one visit of its containers
+ * (`scanContainers`, whose bits every check reads) and a flat loop with no allocation unless something is forbidden.
  */
 import type { Level } from '../api/level.ts';
 import type { LevelVersion } from '../api/level-version.ts';
@@ -10,12 +10,12 @@ import { majorMinor, type Version } from '../api/version.ts';
 import type { ObjectMeta, PodSpec } from '../k8s/pod.ts';
 import { ALLOWED } from './check-result.ts';
 import { defaultChecks } from './checks/index.ts';
+import { scanContainers } from './container-flags.ts';
 import { compareCodePoints } from './format.ts';
 import { assertValidChecks } from './registry.ts';
 import type { Check, CheckFn, CheckResult, PodEvaluation, Violation } from './types.ts';
 
-/** The newest policy version the built-in checks know (`latest` and anything newer evaluate as this). */
-export const newestPolicyVersion: Version = majorMinor(37);
+export { newestPolicyVersion } from './newest-version.ts';
 
 export interface EvaluatorOptions {
   /**
@@ -134,10 +134,17 @@ export function createEvaluator(checks: readonly Check[], options: EvaluatorOpti
   function evaluatePod(levelVersion: LevelVersion, metadata: ObjectMeta, spec: PodSpec): PodEvaluation {
     const band = bandFor(levelVersion);
     const fns = band.fns;
+    if (fns.length === 0) return allowedEvaluation(levelVersion, band);
+    // The one visit of every container; each check reads its bits instead of walking the containers again.
+    const flags = scanContainers(spec);
     for (let i = 0; i < fns.length; i++) {
-      const result = fns[i]!(metadata, spec);
-      if (!result.allowed) return evaluateRest(levelVersion, band, i, result, metadata, spec);
+      const result = fns[i]!(metadata, spec, flags);
+      if (!result.allowed) return evaluateRest(levelVersion, band, i, result, metadata, spec, flags);
     }
+    return allowedEvaluation(levelVersion, band);
+  }
+
+  function allowedEvaluation(levelVersion: LevelVersion, band: Band): PodEvaluation {
     return {
       levelVersion,
       allowed: true,
@@ -150,8 +157,10 @@ export function createEvaluator(checks: readonly Check[], options: EvaluatorOpti
 
   function isPodAllowed(levelVersion: LevelVersion, metadata: ObjectMeta, spec: PodSpec): boolean {
     const fns = bandFor(levelVersion).fns;
+    if (fns.length === 0) return true;
+    const flags = scanContainers(spec);
     for (let i = 0; i < fns.length; i++) {
-      if (!fns[i]!(metadata, spec).allowed) return false;
+      if (!fns[i]!(metadata, spec, flags).allowed) return false;
     }
     return true;
   }
@@ -172,6 +181,7 @@ function evaluateRest(
   firstResult: CheckResult,
   metadata: ObjectMeta,
   spec: PodSpec,
+  flags: number,
 ): PodEvaluation {
   // Copied by a loop: slice() on a frozen array takes a slow generic path in V8.
   const results: PerCheckResult[] = [];
@@ -181,7 +191,7 @@ function evaluateRest(
   let forbiddenDetail = '';
   for (let i = firstForbidden; i < band.fns.length; i++) {
     const checkId = band.ids[i]!;
-    const result = i === firstForbidden ? firstResult : band.fns[i]!(metadata, spec);
+    const result = i === firstForbidden ? firstResult : band.fns[i]!(metadata, spec, flags);
     if (result.allowed) {
       results.push(band.allowedResults[i]!);
       continue;

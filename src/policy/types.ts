@@ -7,8 +7,12 @@ import type { ObjectMeta, PodSpec } from '../k8s/pod.ts';
 export type CheckResult =
   { readonly allowed: true } | { readonly allowed: false; readonly reason: string; readonly detail: string };
 
-/** A check's evaluation function: pure, never throws on pod content. */
-export type CheckFn = (metadata: ObjectMeta, spec: PodSpec) => CheckResult;
+/**
+ * A check's evaluation function: pure, never throws on pod content. `containerFlags` is the pod's
+ * `scanContainers(spec)` (see container-flags.ts), computed once by the evaluator for all checks; a check called
+ * without it computes it itself. A check may ignore it.
+ */
+export type CheckFn = (metadata: ObjectMeta, spec: PodSpec, containerFlags?: number) => CheckResult;
 
 /** One versioned implementation of a check. */
 export interface VersionedCheck {

@@ -15,6 +15,7 @@ import { createRawLister, type RawLister } from '../kube/raw-lister.ts';
 import type { Logger } from './logger.ts';
 import {
   emptyNamespaceName,
+  invalidNamespaceName,
   NamespaceLookupError,
   namespaceNotFound,
   toNamespace,
@@ -154,6 +155,8 @@ export function createKubeClusterSource(
       const cached = fromCache(name);
       if (cached !== undefined) return cached;
       if (name === '') throw emptyNamespaceName();
+      const invalid = invalidNamespaceName(name);
+      if (invalid !== undefined) throw invalid;
       try {
         await bucket.acquire(signal);
         const live = await withSignal(api.readNamespace({ name }), signal);

@@ -24,6 +24,21 @@ export function emptyNamespaceName(): NamespaceLookupError {
   return new NamespaceLookupError('resource name may not be empty');
 }
 
+/**
+ * client-go's check of a resource name before it builds the request path (`IsValidPathSegmentName`): upstream's
+ * namespace lookup fails with this text, without asking the API server, for `.`, `..` or a name holding `/` or `%`.
+ * Undefined for a valid name.
+ */
+export function invalidNamespaceName(name: string): NamespaceLookupError | undefined {
+  let problems: string[];
+  if (name === '.' || name === '..') problems = [`may not be '${name}'`];
+  else problems = ['/', '%'].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
+  // Go's %v of a []string: space-separated in brackets.
+  return problems.length === 0
+    ? undefined
+    : new NamespaceLookupError(`invalid resource name ${goQuote(name)}: [${problems.join(' ')}]`);
+}
+
 /** The API server's NotFound text for a namespace: `namespaces "<name>" not found`, the name quoted as Go's `%q`. */
 export function namespaceNotFound(name: string): NamespaceLookupError {
   return new NamespaceLookupError(`namespaces ${goQuote(name)} not found`);

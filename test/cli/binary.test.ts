@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import { bundleCli } from '../../scripts/bundle-cli.ts';
 import { ROOT } from './helpers.ts';
 
 function psaBinary(args: readonly string[], input?: string): { code: number | null; stdout: string; stderr: string } {
@@ -48,5 +49,43 @@ describe('the psa binary', () => {
     const r = psaBinary(['check', '--output', 'xml', 'examples/']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /invalid value "xml" for --output: must be one of text, json, sarif, junit/);
+  });
+});
+
+// The package's `bin` is the bundled build (scripts/bundle-cli.ts): it must answer exactly as the sources do.
+describe('the bundled binary', () => {
+  // Beside package.json's directory, as dist/psa.cjs is, so `psa --version` finds the package version.
+  const bundle = join(ROOT, '.tmp', 'psa.cjs');
+  before(async () => {
+    await bundleCli(bundle);
+  });
+  const run = (args: readonly string[]): { code: number | null; stdout: string; stderr: string } => {
+    const r = spawnSync(process.execPath, [bundle, ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const cases: readonly (readonly string[])[] = [
+    ['--version'],
+    ['--help'],
+    ['check', 'examples/'],
+    ['check', '-o', 'json', 'examples/'],
+    ['check', 'test/cli/inputs/bad/'],
+    ['explain', 'examples/'],
+    ['config', 'show'],
+    ['nonsense'],
+  ];
+  for (const args of cases) {
+    it(`psa ${args.join(' ')} answers as the sources do`, () => {
+      const bundled = run(args);
+      const sources = psaBinary(args);
+      assert.deepEqual(bundled, sources);
+    });
+  }
+  it('reports the package version', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.match(run(['--version']).stdout, new RegExp(`^psa ${version.replaceAll('.', '\\.')} \\(kube-psa\\)\n`));
   });
 });

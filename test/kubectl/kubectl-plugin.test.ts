@@ -155,7 +155,7 @@ describe('krew (deploy/krew)', () => {
     mkdirSync(join(store, 'lib', 'dist'), { recursive: true });
     copyFileSync(join(ROOT, 'deploy', 'krew', 'kubectl-psa'), join(store, 'kubectl-psa'));
     chmodSync(join(store, 'kubectl-psa'), 0o755);
-    writeFileSync(join(store, 'lib', 'dist', 'main.js'), 'console.log(JSON.stringify(process.argv.slice(2)));\n');
+    writeFileSync(join(store, 'lib', 'dist', 'psa.cjs'), 'console.log(JSON.stringify(process.argv.slice(2)));\n');
     const krewBin = join(temp, 'krew', 'bin');
     mkdirSync(krewBin, { recursive: true });
     symlinkSync(join('..', 'store', 'psa', 'v0.1.0', 'kubectl-psa'), join(krewBin, 'kubectl-psa'));

@@ -27,6 +27,6 @@ describe('library public API', () => {
       assert.deepEqual(pkg.exports[subpath], { types: `${built}.d.ts`, default: `${built}.js` }, entry);
     }
     // `npx kube-psa` needs a bin named after the package once there is more than one; kubectl finds `kubectl-psa`.
-    assert.deepEqual(pkg.bin, { psa: './dist/main.js', 'kube-psa': './dist/main.js', 'kubectl-psa': './dist/main.js' });
+    assert.deepEqual(pkg.bin, { psa: './dist/psa.cjs', 'kube-psa': './dist/psa.cjs', 'kubectl-psa': './dist/psa.cjs' });
   });
 });

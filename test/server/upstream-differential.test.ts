@@ -4,79 +4,32 @@
 // 1,000 fuzzed reviews (PSA_FUZZ_DIFF_COUNT, PSA_FUZZ_SEED) must get the same status, body and error content type from
 // upstream and from psa, both serving the same cluster, but for the differences docs/webhook.md lists.
 import assert from 'node:assert/strict';
-import { isUtf8 } from 'node:buffer';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:tls';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseNamespacesFile } from '../../src/server/file-source.ts';
-import { createTestPki, type TestPki } from './certs.ts';
+import type { TestPki } from './certs.ts';
 import { send } from './client.ts';
-import { startKubeApiStandIn, type KubeApiStandIn } from './kube-api-stand-in.ts';
 import { createRandom, fuzzBody, loadSeedReviews } from './fuzz.ts';
-import { freePort } from './helpers.ts';
-import { eventually, startTestWebhook, type TestWebhook } from './webhook-fixture.ts';
+import { knownFuzzDifference, startUpstreamPair, UPSTREAM_WEBHOOK, type UpstreamPair } from './upstream-pair.ts';
+import type { TestWebhook } from './webhook-fixture.ts';
 
-const BINARY = resolve(process.env['PSA_UPSTREAM_WEBHOOK'] ?? 'bench/upstream-webhook/bin/pod-security-webhook');
+const BINARY = UPSTREAM_WEBHOOK;
 const DATA = 'testdata/server';
 const available = existsSync(BINARY);
 
 describe('recorded reviews against upstream webhook', { skip: available ? false : `${BINARY} not built` }, () => {
+  let pair: UpstreamPair;
   let pki: TestPki;
-  let api: KubeApiStandIn;
-  let child: ChildProcess;
   let port = 0;
   let psa: TestWebhook;
 
   before(async () => {
-    pki = createTestPki();
-    api = await startKubeApiStandIn({ cert: readFileSync(pki.server.cert), key: readFileSync(pki.server.key) });
-    for (const [name, namespace] of parseNamespacesFile(
-      readFileSync(join(DATA, 'namespaces.yaml'), 'utf8'),
-      'namespaces.yaml',
-    )) {
-      api.upsertNamespace(name, namespace.metadata.labels ?? {});
-    }
-    const kubeconfig = api.writeKubeconfig(join(pki.dir, 'kubeconfig'), pki.caFile);
-    const config = join(pki.dir, 'config.yaml');
-    writeFileSync(config, readFileSync(join(DATA, 'config.yaml')));
-    port = await freePort();
-    child = spawn(
-      BINARY,
-      [
-        '--kubeconfig',
-        kubeconfig,
-        '--config',
-        config,
-        '--tls-cert-file',
-        pki.server.cert,
-        '--tls-private-key-file',
-        pki.server.key,
-        '--secure-port',
-        String(port),
-        '--bind-address',
-        '127.0.0.1',
-      ],
-      {
-        stdio: ['ignore', 'ignore', process.env['PSA_DEBUG'] ? 'inherit' : 'ignore'],
-        cwd: pki.dir,
-      },
-    );
-    await untilReady(port, pki.caCert);
-    // psa serving the same cluster with the same configuration, for the side-by-side comparisons.
-    psa = await startTestWebhook({
-      pki,
-      config: readFileSync(join(DATA, 'config.yaml'), 'utf8'),
-      kubeconfig: api.writeKubeconfig(join(pki.dir, 'kubeconfig-psa'), pki.caFile),
-    });
-    await untilReady(psa.port, pki.caCert);
+    pair = await startUpstreamPair();
+    ({ pki, psa, upstreamPort: port } = pair);
   });
   after(async () => {
-    child.kill('SIGTERM');
-    await psa.stop();
-    await api.close();
-    pki.cleanup();
+    await pair.stop();
   });
 
   describe('raw HTTP requests, upstream and psa side by side', () => {
@@ -245,25 +198,6 @@ describe('recorded reviews against upstream webhook', { skip: available ? false 
     });
   });
 
-  /**
-   * The deliberate differences (docs/webhook.md) as they show up in fuzzed bodies: a review without a request (psa's
-   * 500, upstream's dropped connection), a body that is not UTF-8, and what only upstream's YAML reading accepts or
-   * reports: a body, or an object, that does not start with `{`.
-   */
-  function knownFuzzDifference(
-    body: Buffer,
-    ours: { status: string; body: string },
-    theirs: { status: string; body: string },
-  ): boolean {
-    if (ours.status === '500' && ours.body === 'internal server error\n' && theirs.status === '') return true;
-    // Bytes that are not UTF-8: psa reads the body as text (U+FFFD for them), upstream keeps them and writes \ufffd.
-    if (!isUtf8(body) && ours.status === theirs.status && ours.body === theirs.body.replaceAll('\\ufffd', '\ufffd'))
-      return true;
-    if (!body.toString('utf8').trimStart().startsWith('{') && ours.status === '400' && theirs.status === '200')
-      return true;
-    return ours.status === '200' && theirs.status === '200' && /decode +(old )?object: yaml: /.test(theirs.body);
-  }
-
   function rawExchange(
     target: number,
     text: string | Buffer,
@@ -330,15 +264,4 @@ function unchunk(bytes: Buffer): Buffer {
     at = lineEnd + 2 + size + 2;
   }
   return Buffer.concat(parts);
-}
-
-/** Resolves once the server at `port` answers `/readyz` with 200 (30 s at most). */
-async function untilReady(port: number, ca: Buffer): Promise<void> {
-  await eventually(async () => {
-    try {
-      return (await send(port, { ca, method: 'GET', path: '/readyz' })).status === 200;
-    } catch {
-      return false;
-    }
-  }, 30_000);
 }

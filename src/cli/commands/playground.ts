@@ -28,12 +28,12 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Where the built playground is: beside the compiled CLI (dist/web next to dist/cli), or the repository's dist/web
- * when psa runs from its sources.
+ * Where the built playground is: beside the bundled binary (dist/web next to dist/psa-commands.cjs), beside the
+ * compiled CLI (dist/web next to dist/cli), or the repository's dist/web when psa runs from its sources.
  */
 export function playgroundRoot(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, '..', '..', 'web'), join(here, '..', '..', '..', 'dist', 'web')];
+  const candidates = [join(here, 'web'), join(here, '..', '..', 'web'), join(here, '..', '..', '..', 'dist', 'web')];
   return candidates.find((dir) => existsSync(join(dir, 'index.html')));
 }
 

@@ -1,16 +1,21 @@
 import { readFileSync } from 'node:fs';
 import type { CliIo } from '../../process-io.ts';
-import { newestPolicyVersion } from '../../policy/index.ts';
+import { newestPolicyVersion } from '../../policy/newest-version.ts';
+
+// Where package.json is from this module: src/cli/commands or dist/cli/commands (tsc), or dist/psa.cjs (the bundle).
+const PACKAGE_JSON_CANDIDATES = ['../../../package.json', '../package.json'];
 
 function packageVersion(): string {
-  try {
-    // src/cli/commands -> package root (also dist/cli/commands after the build).
-    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
-    const parsed = JSON.parse(text) as { version?: unknown };
-    return typeof parsed.version === 'string' ? parsed.version : 'unknown';
-  } catch {
-    return 'unknown';
+  for (const candidate of PACKAGE_JSON_CANDIDATES) {
+    try {
+      const text = readFileSync(new URL(candidate, import.meta.url), 'utf8');
+      const parsed = JSON.parse(text) as { name?: unknown; version?: unknown };
+      if (parsed.name === 'kube-psa' && typeof parsed.version === 'string') return parsed.version;
+    } catch {
+      // Not there (or not readable): try the next place.
+    }
   }
+  return 'unknown';
 }
 
 export const PSA_VERSION = packageVersion();

@@ -8,6 +8,7 @@ import { majorMinor } from '../../api/version.ts';
 import { ALLOWED, forbidden } from '../check-result.ts';
 import { containerNamesWhere, containersPhrase } from '../format.ts';
 import { isWindowsPod } from '../pod-predicates.ts';
+import { ContainerFlag, scanContainers } from '../container-flags.ts';
 import type { Check, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
 
@@ -15,32 +16,17 @@ function mayEscalate(container: Container): boolean {
   return container.securityContext?.allowPrivilegeEscalation !== false;
 }
 
-/** Whether any container matches `mayEscalate`, in a loop of its own so V8 can inline the predicate. */
-function anyMayEscalate(spec: PodSpec): boolean {
-  return (
-    anyMayEscalateIn(spec.initContainers) ||
-    anyMayEscalateIn(spec.containers) ||
-    anyMayEscalateIn(spec.ephemeralContainers)
-  );
-}
-
-function anyMayEscalateIn(list: readonly Container[] | undefined): boolean {
-  if (list == null) return false;
-  for (let i = 0; i < list.length; i++) if (mayEscalate(list[i]!)) return true;
-  return false;
-}
-
-function evaluateV18(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
-  if (!anyMayEscalate(spec)) return ALLOWED;
+function evaluateV18(_metadata: ObjectMeta, spec: PodSpec, flags = scanContainers(spec)): CheckResult {
+  if ((flags & ContainerFlag.mayEscalatePrivileges) === 0) return ALLOWED;
   return forbidden(
     'allowPrivilegeEscalation != false',
     `${containersPhrase(containerNamesWhere(spec, mayEscalate))} must set securityContext.allowPrivilegeEscalation=false`,
   );
 }
 
-function evaluateV125(metadata: ObjectMeta, spec: PodSpec): CheckResult {
+function evaluateV125(metadata: ObjectMeta, spec: PodSpec, flags?: number): CheckResult {
   if (isWindowsPod(spec)) return ALLOWED;
-  return evaluateV18(metadata, spec);
+  return evaluateV18(metadata, spec, flags);
 }
 
 export const allowPrivilegeEscalation: Check = {

@@ -4,7 +4,7 @@
  * `container.apparmor.security.beta.kubernetes.io/*` annotation may only be empty, `runtime/default` or `localhost/*`.
  * One variant; unchanged since v1.0.
  */
-import type { Container, ObjectMeta, PodSpec, ProfileRef } from '../../k8s/pod.ts';
+import type { ObjectMeta, PodSpec, ProfileRef } from '../../k8s/pod.ts';
 import { ALLOWED, forbidden } from '../check-result.ts';
 import {
   containerName,
@@ -15,6 +15,7 @@ import {
   pluralize,
   sortStrings,
 } from '../format.ts';
+import { ContainerFlag, scanContainers } from '../container-flags.ts';
 import type { Check, CheckResult } from '../types.ts';
 import { majorMinor } from '../../api/version.ts';
 import { containerField } from './fields.ts';
@@ -31,25 +32,6 @@ function isBadAnnotationValue(value: string): boolean {
   return value !== '' && value !== 'runtime/default' && !value.startsWith('localhost/');
 }
 
-function hasBadContainerProfile(container: Container): boolean {
-  return isBadProfile(container.securityContext?.appArmorProfile);
-}
-
-/** Whether any container matches `hasBadContainerProfile`, in a loop of its own so V8 can inline the predicate. */
-function anyHasBadContainerProfile(spec: PodSpec): boolean {
-  return (
-    anyHasBadContainerProfileIn(spec.initContainers) ||
-    anyHasBadContainerProfileIn(spec.containers) ||
-    anyHasBadContainerProfileIn(spec.ephemeralContainers)
-  );
-}
-
-function anyHasBadContainerProfileIn(list: readonly Container[] | undefined): boolean {
-  if (list == null) return false;
-  for (let i = 0; i < list.length; i++) if (hasBadContainerProfile(list[i]!)) return true;
-  return false;
-}
-
 function hasBadAnnotation(annotations: Readonly<Record<string, string>> | undefined): boolean {
   if (annotations == null) return false;
   for (const key in annotations) {
@@ -58,10 +40,10 @@ function hasBadAnnotation(annotations: Readonly<Record<string, string>> | undefi
   return false;
 }
 
-function evaluateAppArmor(metadata: ObjectMeta, spec: PodSpec): CheckResult {
+function evaluateAppArmor(metadata: ObjectMeta, spec: PodSpec, flags = scanContainers(spec)): CheckResult {
   const podProfile = spec.securityContext?.appArmorProfile;
   const podBad = isBadProfile(podProfile);
-  if (!podBad && !anyHasBadContainerProfile(spec) && !hasBadAnnotation(metadata.annotations)) {
+  if (!podBad && (flags & ContainerFlag.badAppArmorProfile) === 0 && !hasBadAnnotation(metadata.annotations)) {
     return ALLOWED;
   }
   return describe(metadata, spec);

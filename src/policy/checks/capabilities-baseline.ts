@@ -6,26 +6,12 @@
 import type { Container, ObjectMeta, PodSpec } from '../../k8s/pod.ts';
 import { majorMinor } from '../../api/version.ts';
 import { ALLOWED, forbidden } from '../check-result.ts';
+import { BASELINE_ALLOWED_CAPABILITIES, ContainerFlag, scanContainers } from '../container-flags.ts';
 import { containerName, containersPhrase, forEachContainer, joinQuote, sortStrings } from '../format.ts';
 import type { Check, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
 
-/** The capabilities baseline lets a container add (exact, case-sensitive). */
-export const BASELINE_ALLOWED_CAPABILITIES: ReadonlySet<string> = new Set([
-  'AUDIT_WRITE',
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'MKNOD',
-  'NET_BIND_SERVICE',
-  'SETFCAP',
-  'SETGID',
-  'SETPCAP',
-  'SETUID',
-  'SYS_CHROOT',
-]);
+export { BASELINE_ALLOWED_CAPABILITIES };
 
 function addsForbidden(container: Container): boolean {
   const add = container.securityContext?.capabilities?.add;
@@ -36,23 +22,8 @@ function addsForbidden(container: Container): boolean {
   return false;
 }
 
-/** Whether any container matches `addsForbidden`, in a loop of its own so V8 can inline the predicate. */
-function anyAddsForbidden(spec: PodSpec): boolean {
-  return (
-    anyAddsForbiddenIn(spec.initContainers) ||
-    anyAddsForbiddenIn(spec.containers) ||
-    anyAddsForbiddenIn(spec.ephemeralContainers)
-  );
-}
-
-function anyAddsForbiddenIn(list: readonly Container[] | undefined): boolean {
-  if (list == null) return false;
-  for (let i = 0; i < list.length; i++) if (addsForbidden(list[i]!)) return true;
-  return false;
-}
-
-function evaluate(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
-  if (!anyAddsForbidden(spec)) return ALLOWED;
+function evaluate(_metadata: ObjectMeta, spec: PodSpec, flags = scanContainers(spec)): CheckResult {
+  if ((flags & ContainerFlag.addsNonBaselineCapability) === 0) return ALLOWED;
   const names: string[] = [];
   const capabilities = new Set<string>();
   forEachContainer(spec, (c) => {

@@ -3,11 +3,12 @@
  * NET_BIND_SERVICE. v1.22: every pod. v1.25: Windows pods are exempt. Replaces capabilities_baseline at restricted
  * while active.
  */
-import type { Container, ObjectMeta, PodSpec } from '../../k8s/pod.ts';
+import type { ObjectMeta, PodSpec } from '../../k8s/pod.ts';
 import { majorMinor } from '../../api/version.ts';
 import { ALLOWED, forbidden } from '../check-result.ts';
 import { containerName, containersPhrase, forEachContainer, joinQuote, sortStrings } from '../format.ts';
 import { isWindowsPod } from '../pod-predicates.ts';
+import { ContainerFlag, scanContainers } from '../container-flags.ts';
 import type { Check, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
 
@@ -21,29 +22,8 @@ function addsForbidden(add: readonly string[] | undefined): boolean {
   return false;
 }
 
-function isUnrestricted(container: Container): boolean {
-  const capabilities = container.securityContext?.capabilities;
-  if (capabilities == null) return true;
-  return !dropsAll(capabilities.drop) || addsForbidden(capabilities.add);
-}
-
-/** Whether any container matches `isUnrestricted`, in a loop of its own so V8 can inline the predicate. */
-function anyIsUnrestricted(spec: PodSpec): boolean {
-  return (
-    anyIsUnrestrictedIn(spec.initContainers) ||
-    anyIsUnrestrictedIn(spec.containers) ||
-    anyIsUnrestrictedIn(spec.ephemeralContainers)
-  );
-}
-
-function anyIsUnrestrictedIn(list: readonly Container[] | undefined): boolean {
-  if (list == null) return false;
-  for (let i = 0; i < list.length; i++) if (isUnrestricted(list[i]!)) return true;
-  return false;
-}
-
-function evaluateV122(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
-  if (!anyIsUnrestricted(spec)) return ALLOWED;
+function evaluateV122(_metadata: ObjectMeta, spec: PodSpec, flags = scanContainers(spec)): CheckResult {
+  if ((flags & ContainerFlag.unrestrictedCapabilities) === 0) return ALLOWED;
   const missingDrop: string[] = [];
   const adding: string[] = [];
   const added = new Set<string>();
@@ -71,9 +51,9 @@ function evaluateV122(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
   return forbidden('unrestricted capabilities', parts.join('; '));
 }
 
-function evaluateV125(metadata: ObjectMeta, spec: PodSpec): CheckResult {
+function evaluateV125(metadata: ObjectMeta, spec: PodSpec, flags?: number): CheckResult {
   if (isWindowsPod(spec)) return ALLOWED;
-  return evaluateV122(metadata, spec);
+  return evaluateV122(metadata, spec, flags);
 }
 
 export const capabilitiesRestricted: Check = {

@@ -5,6 +5,7 @@ import type { Container, ObjectMeta, PodSpec } from '../../k8s/pod.ts';
 import { majorMinor } from '../../api/version.ts';
 import { ALLOWED, forbidden } from '../check-result.ts';
 import { containerName, containersPhrase, forEachContainer, pluralize, sortStrings } from '../format.ts';
+import { ContainerFlag, scanContainers } from '../container-flags.ts';
 import type { Check, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
 
@@ -18,23 +19,8 @@ function usesHostPort(container: Container): boolean {
   return false;
 }
 
-/** Whether any container matches `usesHostPort`, in a loop of its own so V8 can inline the predicate. */
-function anyUsesHostPort(spec: PodSpec): boolean {
-  return (
-    anyUsesHostPortIn(spec.initContainers) ||
-    anyUsesHostPortIn(spec.containers) ||
-    anyUsesHostPortIn(spec.ephemeralContainers)
-  );
-}
-
-function anyUsesHostPortIn(list: readonly Container[] | undefined): boolean {
-  if (list == null) return false;
-  for (let i = 0; i < list.length; i++) if (usesHostPort(list[i]!)) return true;
-  return false;
-}
-
-function evaluate(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
-  if (!anyUsesHostPort(spec)) return ALLOWED;
+function evaluate(_metadata: ObjectMeta, spec: PodSpec, flags = scanContainers(spec)): CheckResult {
+  if ((flags & ContainerFlag.hostPort) === 0) return ALLOWED;
   const names: string[] = [];
   const ports = new Set<string>();
   forEachContainer(spec, (c) => {

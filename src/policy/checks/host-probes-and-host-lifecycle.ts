@@ -7,38 +7,18 @@ import type { Container, HostHandler, ObjectMeta, PodSpec } from '../../k8s/pod.
 import { majorMinor } from '../../api/version.ts';
 import { ALLOWED, forbidden } from '../check-result.ts';
 import { containerName, forEachContainer, joinQuote, pluralize, sortStrings } from '../format.ts';
+import { ContainerFlag, scanContainers, setsHost } from '../container-flags.ts';
 import type { Check, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
 
-function handlerSetsHost(handler: HostHandler | undefined): boolean {
-  if (handler == null) return false;
-  const httpHost = handler.httpGet?.host;
-  if (httpHost != null && httpHost !== '') return true;
-  const tcpHost = handler.tcpSocket?.host;
-  return tcpHost != null && tcpHost !== '';
-}
-
-function setsHost(container: Container): boolean {
+function containerSetsHost(container: Container): boolean {
   return (
-    handlerSetsHost(container.livenessProbe) ||
-    handlerSetsHost(container.readinessProbe) ||
-    handlerSetsHost(container.startupProbe) ||
-    handlerSetsHost(container.lifecycle?.postStart) ||
-    handlerSetsHost(container.lifecycle?.preStop)
+    setsHost(container.livenessProbe) ||
+    setsHost(container.readinessProbe) ||
+    setsHost(container.startupProbe) ||
+    setsHost(container.lifecycle?.postStart) ||
+    setsHost(container.lifecycle?.preStop)
   );
-}
-
-/** Whether any container matches `setsHost`, in a loop of its own so V8 can inline the predicate. */
-function anySetsHost(spec: PodSpec): boolean {
-  return (
-    anySetsHostIn(spec.initContainers) || anySetsHostIn(spec.containers) || anySetsHostIn(spec.ephemeralContainers)
-  );
-}
-
-function anySetsHostIn(list: readonly Container[] | undefined): boolean {
-  if (list == null) return false;
-  for (let i = 0; i < list.length; i++) if (setsHost(list[i]!)) return true;
-  return false;
 }
 
 function collectHosts(handler: HostHandler | undefined, hosts: Set<string>): void {
@@ -49,12 +29,12 @@ function collectHosts(handler: HostHandler | undefined, hosts: Set<string>): voi
   if (tcpHost != null && tcpHost !== '') hosts.add(tcpHost);
 }
 
-function evaluate(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
-  if (!anySetsHost(spec)) return ALLOWED;
+function evaluate(_metadata: ObjectMeta, spec: PodSpec, flags = scanContainers(spec)): CheckResult {
+  if ((flags & ContainerFlag.probeOrLifecycleHost) === 0) return ALLOWED;
   const names = new Set<string>();
   const hosts = new Set<string>();
   forEachContainer(spec, (c) => {
-    if (!setsHost(c)) return;
+    if (!containerSetsHost(c)) return;
     names.add(containerName(c));
     collectHosts(c.livenessProbe, hosts);
     collectHosts(c.readinessProbe, hosts);

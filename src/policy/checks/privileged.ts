@@ -3,6 +3,7 @@ import type { Container, ObjectMeta, PodSpec } from '../../k8s/pod.ts';
 import { majorMinor } from '../../api/version.ts';
 import { ALLOWED, forbidden } from '../check-result.ts';
 import { containerNamesWhere, containersPhrase } from '../format.ts';
+import { ContainerFlag, scanContainers } from '../container-flags.ts';
 import type { Check, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
 
@@ -10,23 +11,8 @@ function isPrivileged(container: Container): boolean {
   return container.securityContext?.privileged === true;
 }
 
-/** Whether any container matches `isPrivileged`, in a loop of its own so V8 can inline the predicate. */
-function anyIsPrivileged(spec: PodSpec): boolean {
-  return (
-    anyIsPrivilegedIn(spec.initContainers) ||
-    anyIsPrivilegedIn(spec.containers) ||
-    anyIsPrivilegedIn(spec.ephemeralContainers)
-  );
-}
-
-function anyIsPrivilegedIn(list: readonly Container[] | undefined): boolean {
-  if (list == null) return false;
-  for (let i = 0; i < list.length; i++) if (isPrivileged(list[i]!)) return true;
-  return false;
-}
-
-function evaluate(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
-  if (!anyIsPrivileged(spec)) return ALLOWED;
+function evaluate(_metadata: ObjectMeta, spec: PodSpec, flags = scanContainers(spec)): CheckResult {
+  if ((flags & ContainerFlag.privileged) === 0) return ALLOWED;
   return forbidden(
     'privileged',
     `${containersPhrase(containerNamesWhere(spec, isPrivileged))} must not set securityContext.privileged=true`,

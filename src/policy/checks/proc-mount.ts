@@ -8,6 +8,7 @@ import { majorMinor } from '../../api/version.ts';
 import { ALLOWED, forbidden } from '../check-result.ts';
 import { containerName, containersPhrase, forEachContainer, joinQuote, sortStrings } from '../format.ts';
 import { isUserNamespacePod } from '../pod-predicates.ts';
+import { ContainerFlag, scanContainers } from '../container-flags.ts';
 import type { Check, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
 
@@ -16,24 +17,9 @@ function hasNonDefaultProcMount(container: Container): boolean {
   return procMount != null && procMount !== 'Default';
 }
 
-/** Whether any container matches `hasNonDefaultProcMount`, in a loop of its own so V8 can inline the predicate. */
-function anyHasNonDefaultProcMount(spec: PodSpec): boolean {
-  return (
-    anyHasNonDefaultProcMountIn(spec.initContainers) ||
-    anyHasNonDefaultProcMountIn(spec.containers) ||
-    anyHasNonDefaultProcMountIn(spec.ephemeralContainers)
-  );
-}
-
-function anyHasNonDefaultProcMountIn(list: readonly Container[] | undefined): boolean {
-  if (list == null) return false;
-  for (let i = 0; i < list.length; i++) if (hasNonDefaultProcMount(list[i]!)) return true;
-  return false;
-}
-
 /** The procMount rule without any relaxation; shared with procMount_restricted. */
-export function evaluateProcMount(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
-  if (!anyHasNonDefaultProcMount(spec)) return ALLOWED;
+export function evaluateProcMount(_metadata: ObjectMeta, spec: PodSpec, flags = scanContainers(spec)): CheckResult {
+  if ((flags & ContainerFlag.nonDefaultProcMount) === 0) return ALLOWED;
   const names: string[] = [];
   const values = new Set<string>();
   forEachContainer(spec, (c) => {
@@ -47,9 +33,9 @@ export function evaluateProcMount(_metadata: ObjectMeta, spec: PodSpec): CheckRe
   );
 }
 
-function evaluateProcMountV135(metadata: ObjectMeta, spec: PodSpec): CheckResult {
+function evaluateProcMountV135(metadata: ObjectMeta, spec: PodSpec, flags?: number): CheckResult {
   if (isUserNamespacePod(spec)) return ALLOWED;
-  return evaluateProcMount(metadata, spec);
+  return evaluateProcMount(metadata, spec, flags);
 }
 
 export const procMount: Check = {

@@ -7,6 +7,7 @@ import { majorMinor } from '../../api/version.ts';
 import { ALLOWED, forbidden } from '../check-result.ts';
 import { containerNamesWhere, setterPhrase } from '../format.ts';
 import { isUserNamespacePod } from '../pod-predicates.ts';
+import { ContainerFlag, scanContainers } from '../container-flags.ts';
 import type { Check, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
 
@@ -14,33 +15,18 @@ function runsAsRoot(container: Container): boolean {
   return container.securityContext?.runAsUser === 0;
 }
 
-/** Whether any container matches `runsAsRoot`, in a loop of its own so V8 can inline the predicate. */
-function anyRunsAsRoot(spec: PodSpec): boolean {
-  return (
-    anyRunsAsRootIn(spec.initContainers) ||
-    anyRunsAsRootIn(spec.containers) ||
-    anyRunsAsRootIn(spec.ephemeralContainers)
-  );
-}
-
-function anyRunsAsRootIn(list: readonly Container[] | undefined): boolean {
-  if (list == null) return false;
-  for (let i = 0; i < list.length; i++) if (runsAsRoot(list[i]!)) return true;
-  return false;
-}
-
-function evaluateV123(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
+function evaluateV123(_metadata: ObjectMeta, spec: PodSpec, flags = scanContainers(spec)): CheckResult {
   const podBad = spec.securityContext?.runAsUser === 0;
-  if (!podBad && !anyRunsAsRoot(spec)) return ALLOWED;
+  if (!podBad && (flags & ContainerFlag.runAsUserZero) === 0) return ALLOWED;
   return forbidden(
     'runAsUser=0',
     `${setterPhrase(podBad, containerNamesWhere(spec, runsAsRoot))} must not set runAsUser=0`,
   );
 }
 
-function evaluateV135(metadata: ObjectMeta, spec: PodSpec): CheckResult {
+function evaluateV135(metadata: ObjectMeta, spec: PodSpec, flags?: number): CheckResult {
   if (isUserNamespacePod(spec)) return ALLOWED;
-  return evaluateV123(metadata, spec);
+  return evaluateV123(metadata, spec, flags);
 }
 
 export const runAsUser: Check = {

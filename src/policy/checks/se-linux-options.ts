@@ -7,6 +7,7 @@ import type { Container, ObjectMeta, PodSpec, SELinuxOptions } from '../../k8s/p
 import { majorMinor } from '../../api/version.ts';
 import { ALLOWED, forbidden } from '../check-result.ts';
 import { containerName, forEachContainer, joinQuote, pluralize, setterPhrase, sortStrings } from '../format.ts';
+import { ContainerFlag, scanContainers } from '../container-flags.ts';
 import type { Check, CheckFn, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
 
@@ -26,8 +27,10 @@ function createEvaluate(allowedTypes: ReadonlySet<string>): CheckFn {
     for (let i = 0; i < list.length; i++) if (containerIsBad(list[i]!)) return true;
     return false;
   };
-  return (_metadata: ObjectMeta, spec: PodSpec): CheckResult => {
+  return (_metadata: ObjectMeta, spec: PodSpec, flags = scanContainers(spec)): CheckResult => {
     const podBad = isBad(spec.securityContext?.seLinuxOptions, allowedTypes);
+    // The flag is a superset (bad under the v1.0 types): when it is set, test the containers exactly.
+    if (!podBad && (flags & ContainerFlag.seLinuxOptionsMaybeBad) === 0) return ALLOWED;
     if (!podBad && !someBad(spec.initContainers) && !someBad(spec.containers) && !someBad(spec.ephemeralContainers)) {
       return ALLOWED;
     }

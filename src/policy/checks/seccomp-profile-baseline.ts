@@ -5,7 +5,7 @@
  * v1.19: only the `seccompProfile` fields count; a set profile must be `RuntimeDefault` or `Localhost`.
  * At restricted it is replaced from v1.19 on by seccompProfile_restricted.
  */
-import type { Container, ObjectMeta, PodSpec, ProfileRef } from '../../k8s/pod.ts';
+import type { ObjectMeta, PodSpec, ProfileRef } from '../../k8s/pod.ts';
 import { majorMinor } from '../../api/version.ts';
 import { ALLOWED, forbidden } from '../check-result.ts';
 import {
@@ -17,6 +17,7 @@ import {
   setterPhrase,
   sortStrings,
 } from '../format.ts';
+import { ContainerFlag, scanContainers } from '../container-flags.ts';
 import type { Check, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
 
@@ -60,29 +61,10 @@ export function isBadSeccompProfile(profile: ProfileRef | undefined): profile is
   return type !== 'RuntimeDefault' && type !== 'Localhost';
 }
 
-function hasBadProfile(container: Container): boolean {
-  return isBadSeccompProfile(container.securityContext?.seccompProfile);
-}
-
-/** Whether any container matches `hasBadProfile`, in a loop of its own so V8 can inline the predicate. */
-function anyHasBadProfile(spec: PodSpec): boolean {
-  return (
-    anyHasBadProfileIn(spec.initContainers) ||
-    anyHasBadProfileIn(spec.containers) ||
-    anyHasBadProfileIn(spec.ephemeralContainers)
-  );
-}
-
-function anyHasBadProfileIn(list: readonly Container[] | undefined): boolean {
-  if (list == null) return false;
-  for (let i = 0; i < list.length; i++) if (hasBadProfile(list[i]!)) return true;
-  return false;
-}
-
-function evaluateFields(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
+function evaluateFields(_metadata: ObjectMeta, spec: PodSpec, flags = scanContainers(spec)): CheckResult {
   const podProfile = spec.securityContext?.seccompProfile;
   const podBad = isBadSeccompProfile(podProfile);
-  if (!podBad && !anyHasBadProfile(spec)) return ALLOWED;
+  if (!podBad && (flags & ContainerFlag.badSeccompProfile) === 0) return ALLOWED;
   const types = new Set<string>();
   if (podBad) types.add(podProfile.type ?? '');
   const names: string[] = [];

@@ -3,57 +3,24 @@
  * `Localhost`), set on the container or inherited from the pod; `Unconfined` is forbidden. v1.19: every pod. v1.25:
  * Windows pods are exempt. Replaces seccompProfile_baseline at restricted while active.
  */
-import type { Container, ObjectMeta, PodSpec } from '../../k8s/pod.ts';
+import type { ObjectMeta, PodSpec } from '../../k8s/pod.ts';
 import { majorMinor } from '../../api/version.ts';
 import { ALLOWED, forbidden } from '../check-result.ts';
 import { containerName, containersPhrase, forEachContainer, joinQuote, setterPhrase, sortStrings } from '../format.ts';
 import { isWindowsPod } from '../pod-predicates.ts';
+import { ContainerFlag, scanContainers } from '../container-flags.ts';
 import type { Check, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
 import { isBadSeccompProfile } from './seccomp-profile-baseline.ts';
 
-function hasBadProfile(container: Container): boolean {
-  return isBadSeccompProfile(container.securityContext?.seccompProfile);
-}
-
-/** Whether any container matches `hasBadProfile`, in a loop of its own so V8 can inline the predicate. */
-function anyHasBadProfile(spec: PodSpec): boolean {
-  return (
-    anyHasBadProfileIn(spec.initContainers) ||
-    anyHasBadProfileIn(spec.containers) ||
-    anyHasBadProfileIn(spec.ephemeralContainers)
-  );
-}
-
-function anyHasBadProfileIn(list: readonly Container[] | undefined): boolean {
-  if (list == null) return false;
-  for (let i = 0; i < list.length; i++) if (hasBadProfile(list[i]!)) return true;
-  return false;
-}
-
-function isNotGood(container: Container): boolean {
-  const profile = container.securityContext?.seccompProfile;
-  return profile == null || isBadSeccompProfile(profile);
-}
-
-/** Whether any container matches `isNotGood`, in a loop of its own so V8 can inline the predicate. */
-function anyIsNotGood(spec: PodSpec): boolean {
-  return (
-    anyIsNotGoodIn(spec.initContainers) || anyIsNotGoodIn(spec.containers) || anyIsNotGoodIn(spec.ephemeralContainers)
-  );
-}
-
-function anyIsNotGoodIn(list: readonly Container[] | undefined): boolean {
-  if (list == null) return false;
-  for (let i = 0; i < list.length; i++) if (isNotGood(list[i]!)) return true;
-  return false;
-}
-
-function evaluateV119(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
+function evaluateV119(_metadata: ObjectMeta, spec: PodSpec, flags = scanContainers(spec)): CheckResult {
   const podProfile = spec.securityContext?.seccompProfile;
   const podBad = isBadSeccompProfile(podProfile);
   const podCovers = podProfile != null && !podBad;
-  if (!podBad && !(podCovers ? anyHasBadProfile(spec) : anyIsNotGood(spec))) return ALLOWED;
+  const containersBad = podCovers
+    ? ContainerFlag.badSeccompProfile
+    : ContainerFlag.badSeccompProfile | ContainerFlag.unsetSeccompProfile;
+  if (!podBad && (flags & containersBad) === 0) return ALLOWED;
   const types = new Set<string>();
   if (podBad) types.add(podProfile.type ?? '');
   const explicit: string[] = [];
@@ -82,9 +49,9 @@ function evaluateV119(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
   return ALLOWED;
 }
 
-function evaluateV125(metadata: ObjectMeta, spec: PodSpec): CheckResult {
+function evaluateV125(metadata: ObjectMeta, spec: PodSpec, flags?: number): CheckResult {
   if (isWindowsPod(spec)) return ALLOWED;
-  return evaluateV119(metadata, spec);
+  return evaluateV119(metadata, spec, flags);
 }
 
 export const seccompProfileRestricted: Check = {

@@ -6,6 +6,7 @@ import type { Container, ObjectMeta, PodSpec } from '../../k8s/pod.ts';
 import { majorMinor } from '../../api/version.ts';
 import { ALLOWED, forbidden } from '../check-result.ts';
 import { containerNamesWhere, setterPhrase } from '../format.ts';
+import { ContainerFlag, scanContainers } from '../container-flags.ts';
 import type { Check, CheckResult } from '../types.ts';
 import { containerField } from './fields.ts';
 
@@ -13,24 +14,9 @@ function isHostProcess(container: Container): boolean {
   return container.securityContext?.windowsOptions?.hostProcess === true;
 }
 
-/** Whether any container matches `isHostProcess`, in a loop of its own so V8 can inline the predicate. */
-function anyIsHostProcess(spec: PodSpec): boolean {
-  return (
-    anyIsHostProcessIn(spec.initContainers) ||
-    anyIsHostProcessIn(spec.containers) ||
-    anyIsHostProcessIn(spec.ephemeralContainers)
-  );
-}
-
-function anyIsHostProcessIn(list: readonly Container[] | undefined): boolean {
-  if (list == null) return false;
-  for (let i = 0; i < list.length; i++) if (isHostProcess(list[i]!)) return true;
-  return false;
-}
-
-function evaluate(_metadata: ObjectMeta, spec: PodSpec): CheckResult {
+function evaluate(_metadata: ObjectMeta, spec: PodSpec, flags = scanContainers(spec)): CheckResult {
   const podBad = spec.securityContext?.windowsOptions?.hostProcess === true;
-  if (!podBad && !anyIsHostProcess(spec)) return ALLOWED;
+  if (!podBad && (flags & ContainerFlag.hostProcess) === 0) return ALLOWED;
   return forbidden(
     'hostProcess',
     `${setterPhrase(podBad, containerNamesWhere(spec, isHostProcess))} must not set securityContext.windowsOptions.hostProcess=true`,

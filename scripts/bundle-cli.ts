@@ -1,0 +1,98 @@
+/**
+ * The bundled build of the `psa` binary (`npm run build` runs it after `tsc`; the package's `bin`), made by esbuild as
+ * two CommonJS files:
+ *
+ * - dist/psa.cjs, the launcher: src/main.ts, the command dispatcher (src/cli/run.ts), the help texts and
+ *   `psa version`. `psa --version` and `psa --help` read this one small file.
+ * - dist/psa-commands.cjs: every other command module (`src/cli/commands/*.ts` that run.ts imports) and all they
+ *   share (policy, admission, config, the YAML library). The launcher requires it when such a command runs.
+ *
+ * So a one-file `psa check` reads two files instead of ~160 modules, and skips Node's ES module loader, which
+ * `node -e 0` never starts either (docs/perf/startup.md). `psa serve` runs the tsc build of the server (dist/server/,
+ * with its libraries in node_modules): main.ts's `import('./server/command.ts')` is left to load it.
+ *
+ *   node --import tsx scripts/bundle-cli.ts [OUTFILE]     # default dist/psa.cjs (commands beside it)
+ */
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const COMMANDS_FILE = 'psa-commands.cjs';
+const RUN_TS = join('src', 'cli', 'run.ts');
+
+/** What both files share: CommonJS for Node 20, the server's libraries external, import.meta.url given. */
+const COMMON: BuildOptions = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.19',
+  external: ['@kubernetes/client-node', 'pino', 'prom-client'],
+  // Less text for V8 to scan at start-up; names are kept, so messages and stack traces stay readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // CommonJS has no import.meta: give the bundle's modules the bundle file's URL (version.ts finds package.json
+  // from it).
+  define: { 'import.meta.url': 'psaBundleUrl' },
+  banner: { js: "const psaBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  sourcemap: 'linked',
+  legalComments: 'linked',
+  logLevel: 'warning',
+};
+
+/**
+ * In the launcher: `import('./server/command.ts')` from main.ts stays a real import of the tsc build beside the file,
+ * and each `import('./commands/NAME.ts')` from run.ts but `version` becomes `require('./psa-commands.cjs').NAME`
+ * (collected in `commands` for the second build).
+ */
+function launcherPlugin(commands: Map<string, string>): Plugin {
+  return {
+    name: 'psa-launcher',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^\.\/server\/command\.ts$/ }, (args) =>
+        args.importer.endsWith(join('src', 'main.ts')) ? { path: './server/command.js', external: true } : undefined,
+      );
+      // `psa completion` (routed by main.ts) describes every command: it goes with them, not into the launcher.
+      pluginBuild.onResolve({ filter: /^\.\/completion\/command\.ts$/ }, (args) => {
+        if (!args.importer.endsWith(join('src', 'main.ts'))) return undefined;
+        commands.set('completion-command', join(dirname(args.importer), args.path));
+        return { path: 'completion-command', namespace: 'psa-command' };
+      });
+      pluginBuild.onResolve({ filter: /^\.\/commands\/[a-z-]+\.ts$/ }, (args) => {
+        if (!args.importer.endsWith(RUN_TS) || args.path === './commands/version.ts') return undefined;
+        const name = basename(args.path, '.ts');
+        commands.set(name, join(dirname(args.importer), args.path));
+        return { path: name, namespace: 'psa-command' };
+      });
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'psa-command' }, (args) => ({
+        // The commands file exports each module under its name with `-` as `_` (`audit-log` is `audit_log`).
+        contents: `module.exports = require('./${COMMANDS_FILE}')[${JSON.stringify(args.path.replaceAll('-', '_'))}];`,
+        loader: 'js',
+      }));
+      pluginBuild.onResolve({ filter: new RegExp(`^\\./${COMMANDS_FILE.replace('.', '\\.')}$`) }, (args) => ({
+        path: args.path,
+        external: true,
+      }));
+    },
+  };
+}
+
+/** Bundles the CLI: the launcher into `outfile`, the commands beside it; returns the launcher's path. */
+export async function bundleCli(outfile = join(ROOT, 'dist', 'psa.cjs')): Promise<string> {
+  const commands = new Map<string, string>();
+  await build({ ...COMMON, entryPoints: [join(ROOT, 'src', 'main.ts')], outfile, plugins: [launcherPlugin(commands)] });
+  const entry = [...commands]
+    .map(([name, file]) => `export * as ${name.replaceAll('-', '_')} from ${JSON.stringify(file)};`)
+    .join('\n');
+  await build({
+    ...COMMON,
+    stdin: { contents: entry, resolveDir: ROOT, sourcefile: 'psa-commands.ts', loader: 'ts' },
+    outfile: join(dirname(outfile), COMMANDS_FILE),
+  });
+  return outfile;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const file = await bundleCli(process.argv[2]);
+  process.stdout.write(`bundled the psa binary: ${file} (commands in ${COMMANDS_FILE} beside it)\n`);
+}
