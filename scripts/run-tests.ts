@@ -31,7 +31,8 @@ const selected = filter.length > 0 ? files.filter((f) => filter.some((needle) =>
 let passed = 0;
 let failed = 0;
 // Child test processes inherit this process's execArgv, so the tsx loader carries over.
-const stream = run({ files: selected, concurrency: 2 });
+// A file that hangs (a handle left open after a failure) fails after 15 minutes instead of holding CI until its limit.
+const stream = run({ files: selected, concurrency: 2, timeout: 15 * 60_000 });
 stream.on('test:pass', (event) => {
   if (event.details.type !== 'suite') passed++;
 });

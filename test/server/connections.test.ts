@@ -170,9 +170,12 @@ async function metric(psa: Psa, series: string): Promise<number> {
 
 /** Sends a normal review every `everyMs` until stopped; resolves with every status (or error) seen. */
 const runningLoops = new Set<() => void>();
+const heldSockets = new Set<Socket>();
 afterEach(() => {
-  // A failed assertion must not leave a loop running: it would keep the test process alive.
+  // A failed assertion must not leave a loop running or a connection open: either keeps the test process alive.
   for (const halt of runningLoops) halt();
+  for (const socket of heldSockets) socket.destroy();
+  heldSockets.clear();
 });
 
 function reviewLoop(psa: Psa, everyMs = 100): { stop: () => Promise<readonly string[]> } {
@@ -263,6 +266,7 @@ async function holdSilent(
     });
     socket.once('end', () => ended++);
     sockets.push(socket);
+    heldSockets.add(socket);
   }
   return {
     sockets,
@@ -274,7 +278,7 @@ async function holdSilent(
 
 describe(
   'psa serve: every connection state is ended by a deadline and its descriptor released',
-  { skip: !linux },
+  { skip: !linux, timeout: 300_000 },
   () => {
     it('each state, 10 at a time, with normal reviews answered throughout', async () => {
       const psa = await startPsa([]);
