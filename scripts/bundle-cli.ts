@@ -8,8 +8,8 @@
  *   share (policy, admission, config, the YAML library). The launcher requires it when such a command runs.
  *
  * So a one-file `psa check` reads two files instead of ~160 modules, and skips Node's ES module loader, which
- * `node -e 0` never starts either (docs/perf/startup.md). `psa serve` runs the tsc build of the server (dist/server/,
- * with its libraries in node_modules): main.ts's `import('./server/command.ts')` is left to load it.
+ * `node -e 0` never starts either (docs/perf/startup.md). `psa serve` and `psa audit` run the tsc build (dist/server/,
+ * dist/cli/commands/audit.js, with their libraries in node_modules): the client library must not load with the others.
  *
  *   node --import tsx scripts/bundle-cli.ts [OUTFILE]     # default dist/psa.cjs (commands beside it)
  */
@@ -60,6 +60,9 @@ function launcherPlugin(commands: Map<string, string>): Plugin {
       });
       pluginBuild.onResolve({ filter: /^\.\/commands\/[a-z-]+\.ts$/ }, (args) => {
         if (!args.importer.endsWith(RUN_TS) || args.path === './commands/version.ts') return undefined;
+        // `psa audit` talks to clusters through @kubernetes/client-node, whose require costs ~300 ms: in the commands
+        // file it would run for every command. It loads the tsc build instead, as `psa serve` does.
+        if (args.path === './commands/audit.ts') return { path: './cli/commands/audit.js', external: true };
         const name = basename(args.path, '.ts');
         commands.set(name, join(dirname(args.importer), args.path));
         return { path: name, namespace: 'psa-command' };

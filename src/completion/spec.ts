@@ -5,7 +5,7 @@
  */
 import { Levels } from '../api/level.ts';
 import { FAIL_ON } from '../cli/check-run.ts';
-import { AUDIT_FAIL_ON, AUDIT_FORMATS, AUDIT_OPTIONS, AUDIT_REPORT_APIS } from '../cli/commands/audit.ts';
+import { AUDIT_FAIL_ON, AUDIT_FORMATS, AUDIT_OPTIONS, AUDIT_REPORT_APIS } from '../cli/commands/audit-flags.ts';
 import {
   AUDIT_LOG_FAIL_ON,
   AUDIT_LOG_FORMATS,

@@ -75,6 +75,9 @@ describe('the bundled binary', () => {
     ['check', 'test/cli/inputs/bad/'],
     ['explain', 'examples/'],
     ['config', 'show'],
+    ['audit-log', '--help'],
+    ['playground', '--help'],
+    ['completion', 'bash'],
     ['nonsense'],
   ];
   for (const args of cases) {
@@ -84,6 +87,10 @@ describe('the bundled binary', () => {
       assert.deepEqual(bundled, sources);
     });
   }
+  it('the commands file never loads the cluster client (its require costs ~300 ms, for every command)', () => {
+    const commands = readFileSync(join(ROOT, '.tmp', 'psa-commands.cjs'), 'utf8');
+    assert.ok(!commands.includes('require("@kubernetes/client-node")'));
+  });
   it('reports the package version', () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     assert.match(run(['--version']).stdout, new RegExp(`^psa ${version.replaceAll('.', '\\.')} \\(kube-psa\\)\n`));

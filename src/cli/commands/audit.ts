@@ -16,30 +16,10 @@ import { buildReport, type AuditReport } from '../audit/report.ts';
 import { runAudit, type AuditProgress, type AuditSource } from '../audit/run-audit.ts';
 import { parseSelector, SelectorError } from '../audit/selector.ts';
 import { absolute, loadConfigurationFlags, parseSize } from './check.ts';
+import { AUDIT_FAIL_ON, AUDIT_FORMATS, AUDIT_OPTIONS, AUDIT_REPORT_APIS } from './audit-flags.ts';
 
-/** The flags of this command (also read by `psa completion`). */
-export const AUDIT_OPTIONS = {
-  kubeconfig: { type: 'string' },
-  context: { type: 'string' },
-  from: { type: 'string', multiple: true },
-  namespace: { type: 'string', short: 'n' },
-  'all-namespaces': { type: 'boolean', short: 'A' },
-  selector: { type: 'string', short: 'l' },
-  'page-size': { type: 'string' },
-  config: { type: 'string' },
-  'talos-patch': { type: 'string', multiple: true },
-  version: { type: 'string' },
-  'plan-level': { type: 'string' },
-  output: { type: 'string', short: 'o' },
-  'report-api': { type: 'string' },
-  'fail-on': { type: 'string' },
-  'max-document-size': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+export { AUDIT_FAIL_ON, AUDIT_FORMATS, AUDIT_OPTIONS, AUDIT_REPORT_APIS };
 
-export const AUDIT_FORMATS = ['text', 'json', 'policyreport', 'html'] as const;
-export const AUDIT_FAIL_ON = ['enforce', 'baseline', 'restricted', 'none'] as const;
-export const AUDIT_REPORT_APIS = [ReportApis.wgpolicy, ReportApis.openreports] as const;
 const DEFAULT_PAGE_SIZE = 500;
 /** The progress line is redrawn at most this often. */
 const PROGRESS_EVERY_MS = 100;
