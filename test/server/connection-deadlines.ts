@@ -30,9 +30,17 @@ writeFileSync(
 );
 const tls = ['--tls-cert-file', pki.server.cert, '--tls-private-key-file', pki.server.key];
 
+const children: ChildProcess[] = [];
+// A failed start or a Ctrl-C must not leave a server behind.
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGTERM');
+});
+process.on('SIGINT', () => process.exit(130));
+
 async function start(name: string, command: string, args: readonly string[], port: number): Promise<ChildProcess> {
   // Upstream's binary reads its configuration relative to its folder; psa runs from the repository (tsx resolves there).
   const child = spawn(command, args, { stdio: 'ignore', cwd: name === 'upstream' ? pki.dir : process.cwd() });
+  children.push(child);
   for (let i = 0; i < 300; i++) {
     try {
       if ((await send(port, { ca: pki.caCert, method: 'GET', path: '/readyz', timeoutMs: 1000 })).status === 200) {
