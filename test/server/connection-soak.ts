@@ -34,6 +34,9 @@ const child = spawn(
   { stdio: 'ignore' },
 );
 const pid = child.pid ?? 0;
+// A failure or a Ctrl-C must not leave the server behind.
+process.on('exit', () => child.kill('SIGTERM'));
+process.on('SIGINT', () => process.exit(130));
 for (let ready = false; !ready;) {
   ready = await send(port, { ca: pki.caCert, method: 'GET', path: '/readyz', timeoutMs: 1000 }).then(
     (res) => res.status === 200,
