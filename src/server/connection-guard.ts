@@ -55,9 +55,6 @@ const LINGER_MS = 500;
 
 const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n';
 
-/** Node's error codes for a request whose headers (or whole request) did not arrive in time. */
-const TIMEOUT_CODES = new Set(['ERR_HTTP_REQUEST_TIMEOUT']);
-
 function errorCode(error: Error): string | undefined {
   const code = (error as NodeJS.ErrnoException).code;
   return typeof code === 'string' ? code : undefined;
@@ -130,7 +127,8 @@ export function guardConnections(server: Server, options: ConnectionGuardOptions
       destroy(socket, code === 'ERR_TLS_HANDSHAKE_TIMEOUT' ? 'handshake_timeout' : 'handshake_error');
       return;
     }
-    if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    // Node's code for headers (or a whole request) that did not arrive in time.
+    if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
       destroy(socket, 'header_timeout');
       return;
     }

@@ -4,6 +4,7 @@
 // it was still open at `capMs`, after which the test's side closes it).
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { podReviewBody } from './helpers.ts';
 
 export interface Target {
   readonly port: number;
@@ -35,28 +36,17 @@ export interface ConnectionState {
 
 /** A small valid review (a pod the default policy allows), as the API server would send it. */
 export function reviewBody(uid: string, containers = 1): string {
-  return JSON.stringify({
-    kind: 'AdmissionReview',
-    apiVersion: 'admission.k8s.io/v1',
-    request: {
-      uid,
-      kind: { group: '', version: 'v1', kind: 'Pod' },
-      resource: { group: '', version: 'v1', resource: 'pods' },
-      namespace: 'default',
-      operation: 'CREATE',
-      userInfo: { username: 'system:serviceaccount:kube-system:replicaset-controller' },
-      object: {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: `pod-${uid}` },
-        spec: {
-          containers: Array.from({ length: containers }, (_, index) => ({
-            name: `container-with-a-long-name-${String(index).padStart(5, '0')}`,
-            image: 'registry.example/image:1',
-          })),
-        },
-      },
+  return podReviewBody({
+    uid,
+    namespace: 'default',
+    spec: {
+      containers: Array.from({ length: containers }, (_, index) => ({
+        name: `container-with-a-long-name-${String(index).padStart(5, '0')}`,
+        image: 'registry.example/image:1',
+      })),
     },
+    name: `pod-${uid}`,
+    user: 'system:serviceaccount:kube-system:replicaset-controller',
   });
 }
 

@@ -61,3 +61,31 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+export interface PodReviewOptions {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly spec: unknown;
+  /** The pod's name (metadata.name); also sent as request.name when `requestName` is set, as for a named create. */
+  readonly name: string;
+  readonly requestName?: boolean;
+  readonly user: string;
+}
+
+/** A pod CREATE AdmissionReview body, as the API server sends it. */
+export function podReviewBody(options: PodReviewOptions): string {
+  return JSON.stringify({
+    kind: 'AdmissionReview',
+    apiVersion: 'admission.k8s.io/v1',
+    request: {
+      uid: options.uid,
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      resource: { group: '', version: 'v1', resource: 'pods' },
+      ...(options.requestName === true ? { name: options.name } : {}),
+      namespace: options.namespace,
+      operation: 'CREATE',
+      userInfo: { username: options.user },
+      object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: options.name }, spec: options.spec },
+    },
+  });
+}

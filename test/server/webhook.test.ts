@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTestPki, type TestPki } from './certs.ts';
 import { send } from './client.ts';
-import { capturingLogger } from './helpers.ts';
+import { capturingLogger, podReviewBody } from './helpers.ts';
 import { eventually, startTestWebhook, type TestWebhook } from './webhook-fixture.ts';
 
 const DATA = 'testdata/server';
@@ -22,20 +22,7 @@ before(() => {
 after(() => pki.cleanup());
 
 const podReview = (namespace: string, uid: string, spec: unknown): string =>
-  JSON.stringify({
-    kind: 'AdmissionReview',
-    apiVersion: 'admission.k8s.io/v1',
-    request: {
-      uid,
-      kind: { group: '', version: 'v1', kind: 'Pod' },
-      resource: { group: '', version: 'v1', resource: 'pods' },
-      name: 'p',
-      namespace,
-      operation: 'CREATE',
-      userInfo: { username: 'alice' },
-      object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec },
-    },
-  });
+  podReviewBody({ uid, namespace, spec, name: 'p', requestName: true, user: 'alice' });
 const BARE = { containers: [{ name: 'c', image: 'nginx' }] };
 
 function verdict(body: string): {

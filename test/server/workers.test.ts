@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTestPki, type TestPki } from './certs.ts';
 import { send } from './client.ts';
+import { podReviewBody } from './helpers.ts';
 
 let pki: TestPki;
 let dir: string;
@@ -54,23 +55,12 @@ interface LogLine {
 }
 
 const review = (uid: string): string =>
-  JSON.stringify({
-    kind: 'AdmissionReview',
-    apiVersion: 'admission.k8s.io/v1',
-    request: {
-      uid,
-      kind: { group: '', version: 'v1', kind: 'Pod' },
-      resource: { group: '', version: 'v1', resource: 'pods' },
-      namespace: 'team',
-      operation: 'CREATE',
-      userInfo: { username: 'bob' },
-      object: {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: `p-${uid}` },
-        spec: { containers: [{ name: 'c', image: 'i' }] },
-      },
-    },
+  podReviewBody({
+    uid,
+    namespace: 'team',
+    spec: { containers: [{ name: 'c', image: 'i' }] },
+    name: `p-${uid}`,
+    user: 'bob',
   });
 
 describe('psa serve --workers', () => {
