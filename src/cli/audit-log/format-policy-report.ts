@@ -13,23 +13,12 @@ import {
   ReportSeverities,
   ReportStatuses,
   type ResourceRef,
+  WORKLOAD_API_VERSIONS,
 } from '../output/policy-report.ts';
 import type { AuditLogReport } from './report.ts';
 
 const POLICY = 'pod-security-audit-log';
 const CATEGORY = 'Pod Security';
-
-const API_VERSIONS: Readonly<Record<string, string>> = {
-  Pod: 'v1',
-  ReplicationController: 'v1',
-  PodTemplate: 'v1',
-  Deployment: 'apps/v1',
-  ReplicaSet: 'apps/v1',
-  StatefulSet: 'apps/v1',
-  DaemonSet: 'apps/v1',
-  Job: 'batch/v1',
-  CronJob: 'batch/v1',
-};
 
 function checks(record: Readonly<Record<string, number>>): string {
   return Object.entries(record)
@@ -48,7 +37,7 @@ function* results(report: AuditLogReport): Generator<ReportResultInput> {
   for (const ns of report.namespaces) {
     for (const o of ns.owners) {
       const resource: ResourceRef = {
-        apiVersion: API_VERSIONS[o.kind] ?? 'v1',
+        apiVersion: WORKLOAD_API_VERSIONS[o.kind] ?? 'v1',
         kind: o.kind,
         name: o.name,
         ...(ns.name === '' ? {} : { namespace: ns.name }),

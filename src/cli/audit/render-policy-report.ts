@@ -14,25 +14,15 @@ import {
   type ReportObject,
   type ReportResultInput,
   type ResourceRef,
+  WORKLOAD_API_VERSIONS,
 } from '../output/policy-report.ts';
 import type { OwnerOutcome } from './aggregate.ts';
 import type { AuditReport, NamespaceReport } from './report.ts';
 
-const API_VERSIONS: Readonly<Record<string, string>> = {
-  Pod: 'v1',
-  ReplicationController: 'v1',
-  Deployment: 'apps/v1',
-  ReplicaSet: 'apps/v1',
-  StatefulSet: 'apps/v1',
-  DaemonSet: 'apps/v1',
-  Job: 'batch/v1',
-  CronJob: 'batch/v1',
-};
-
 const CHECK_LEVEL = new Map(checkCatalogue.map((c) => [c.id, c.level]));
 
 function ownerRef(owner: OwnerOutcome, namespace: string): ResourceRef | undefined {
-  const apiVersion = API_VERSIONS[owner.kind];
+  const apiVersion = WORKLOAD_API_VERSIONS[owner.kind];
   return apiVersion === undefined ? undefined : { apiVersion, kind: owner.kind, name: owner.name, namespace };
 }
 

@@ -36,6 +36,19 @@ export const ReportSeverities = {
 } as const;
 export type ReportSeverity = (typeof ReportSeverities)[keyof typeof ReportSeverities];
 
+/** The apiVersion of the kinds a report's resources can be (pods and the workloads that own them). */
+export const WORKLOAD_API_VERSIONS: Readonly<Record<string, string>> = {
+  Pod: 'v1',
+  ReplicationController: 'v1',
+  PodTemplate: 'v1',
+  Deployment: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+};
+
 export interface ResourceRef {
   readonly apiVersion: string;
   readonly kind: string;
