@@ -13,12 +13,15 @@
  *
  *   node --import tsx scripts/bundle-cli.ts [OUTFILE]     # default dist/psa.cjs (commands beside it)
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { codeCacheFile, COMMANDS_FILE, WRITE_CODE_CACHE_ENV } from '../src/cli/commands-bundle.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const COMMANDS_FILE = 'psa-commands.cjs';
+const COMMANDS_BUNDLE_TS = join(ROOT, 'src', 'cli', 'commands-bundle.ts');
 const RUN_TS = join('src', 'cli', 'run.ts');
 
 /** What both files share: CommonJS for Node 20, the server's libraries external, import.meta.url given. */
@@ -68,13 +71,13 @@ function launcherPlugin(commands: Map<string, string>): Plugin {
         return { path: name, namespace: 'psa-command' };
       });
       pluginBuild.onLoad({ filter: /.*/, namespace: 'psa-command' }, (args) => ({
-        // The commands file exports each module under its name with `-` as `_` (`audit-log` is `audit_log`).
-        contents: `module.exports = require('./${COMMANDS_FILE}')[${JSON.stringify(args.path.replaceAll('-', '_'))}];`,
+        // The commands file exports each module under its name with `-` as `_` (`audit-log` is `audit_log`); it is
+        // loaded with V8's code cache where the build made one (src/cli/commands-bundle.ts).
+        contents:
+          `module.exports = require(${JSON.stringify(COMMANDS_BUNDLE_TS)}).loadCommandsBundle(__dirname)` +
+          `[${JSON.stringify(args.path.replaceAll('-', '_'))}];`,
         loader: 'js',
-      }));
-      pluginBuild.onResolve({ filter: new RegExp(`^\\./${COMMANDS_FILE.replace('.', '\\.')}$`) }, (args) => ({
-        path: args.path,
-        external: true,
+        resolveDir: ROOT,
       }));
     },
   };
@@ -92,7 +95,26 @@ export async function bundleCli(outfile = join(ROOT, 'dist', 'psa.cjs')): Promis
     stdin: { contents: entry, resolveDir: ROOT, sourcefile: 'psa-commands.ts', loader: 'ts' },
     outfile: join(dirname(outfile), COMMANDS_FILE),
   });
+  writeCodeCache(outfile);
   return outfile;
+}
+
+/**
+ * Runs one check with the new binary so the launcher saves V8's code cache of the commands file, with the functions a
+ * check compiles (src/cli/commands-bundle.ts); caches of other V8 versions left by earlier builds are removed.
+ */
+function writeCodeCache(launcher: string): void {
+  const dir = dirname(launcher);
+  for (const name of readdirSync(dir))
+    if (name.startsWith(`${COMMANDS_FILE}.v8-`) && name.endsWith('.cache')) rmSync(join(dir, name));
+  const run = spawnSync(process.execPath, [launcher, 'check', '-o', 'json', join(ROOT, 'examples')], {
+    env: { ...process.env, [WRITE_CODE_CACHE_ENV]: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (run.status !== 0 && run.status !== 1)
+    throw new Error(`the warm-up check for the code cache failed (exit ${String(run.status)}): ${run.stderr}`);
+  if (!existsSync(codeCacheFile(dir))) throw new Error(`the warm-up check wrote no code cache in ${dir}`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

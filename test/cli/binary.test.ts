@@ -1,10 +1,12 @@
 // End-to-end: the real binary entry (src/main.ts, as `psa` runs it) in a child process.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { bundleCli } from '../../scripts/bundle-cli.ts';
+import { codeCacheFile, COMMANDS_FILE } from '../../src/cli/commands-bundle.ts';
 import { ROOT } from './helpers.ts';
 
 function psaBinary(args: readonly string[], input?: string): { code: number | null; stdout: string; stderr: string } {
@@ -90,6 +92,34 @@ describe('the bundled binary', () => {
   it('the commands file never loads the cluster client (its require costs ~300 ms, for every command)', () => {
     const commands = readFileSync(join(ROOT, '.tmp', 'psa-commands.cjs'), 'utf8');
     assert.ok(!commands.includes('require("@kubernetes/client-node")'));
+  });
+  // How a fresh process loads the commands file in `dir` (src/cli/commands-bundle.ts), and whether `check` is there.
+  const loadIn = (dir: string): string => {
+    const loader = join(ROOT, 'src', 'cli', 'commands-bundle.ts');
+    const script =
+      `const m = await import(${JSON.stringify(loader)}); const c = m.loadCommandsBundle(${JSON.stringify(dir)});` +
+      `console.log(m.commandsBundleLoad(), typeof c.check.runCheckCommand);`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  it('the build leaves a V8 code cache of the commands file that this Node accepts', () => {
+    assert.ok(existsSync(codeCacheFile(join(ROOT, '.tmp'))));
+    assert.equal(loadIn(join(ROOT, '.tmp')), 'code-cache function');
+  });
+  it('without a cache for this V8 the commands file is required; a damaged cache is refused and compiled instead', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'psa-bundle-'));
+    try {
+      copyFileSync(join(ROOT, '.tmp', COMMANDS_FILE), join(dir, COMMANDS_FILE));
+      assert.equal(loadIn(dir), 'require function');
+      writeFileSync(codeCacheFile(dir), Buffer.alloc(4096, 7));
+      assert.equal(loadIn(dir), 'code-cache-rejected function');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('reports the package version', () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
