@@ -6,9 +6,13 @@
 //
 //   node --import tsx test/server/upstream-fuzz-run.ts --state FILE [--count 1000000] [--seed S] [--concurrency 8]
 //   node --import tsx test/server/upstream-fuzz-run.ts --summarize FILE
+//   node --import tsx test/server/upstream-fuzz-run.ts --replay FILE
 //
 // A difference where one side warns that listing the namespace's pods failed and the other does not is recorded as
-// environmental (a pod list that timed out on a loaded machine) and not counted as a failure.
+// environmental (a pod list that timed out on a loaded machine) and not counted as a failure; one where upstream's
+// answer carries another request's uid is upstream's shared-response race (upstreamSharedResponseUid), recorded and
+// not counted. `--replay` sends every recorded difference's body again, one at a time on fresh connections to a fresh
+// pair of servers, and says which still differ.
 //
 // Bodies go over keep-alive HTTPS connections; a request that gets no answer is retried once on a fresh connection,
 // and only then counted as "closed" (upstream drops the connection where its handler panics).
@@ -19,17 +23,40 @@ import { parseSuiteArgs, randomSeed, UsageError } from '../../conformance/lib/ar
 import { chunkSeed, RunState } from '../../conformance/lib/run-state.ts';
 import { send } from './client.ts';
 import { createRandom, fuzzBody, loadSeedReviews } from './fuzz.ts';
-import { knownFuzzDifference, podListFailedOnOneSide, startUpstreamPair, type Answer } from './upstream-pair.ts';
+import {
+  knownFuzzDifference,
+  podListFailedOnOneSide,
+  startUpstreamPair,
+  upstreamSharedResponseUid,
+  type Answer,
+} from './upstream-pair.ts';
 
 const CHUNK = 10_000;
 const ENVIRONMENTAL = 'environmental: one side failed to list the namespace pods';
+const UPSTREAM_UID_RACE = "upstream's race: its answer carries another request's uid";
+const DELIBERATE = 'deliberate (docs/webhook.md)';
+const UNEXPLAINED = 'unexplained';
+
+/** The class of an answer pair that differs. */
+function classify(body: Buffer, ours: Answer, theirs: Answer): string {
+  if (knownFuzzDifference(body, ours, theirs)) return DELIBERATE;
+  if (podListFailedOnOneSide(ours.body, theirs.body)) return ENVIRONMENTAL;
+  if (upstreamSharedResponseUid(body, ours, theirs)) return UPSTREAM_UID_RACE;
+  return UNEXPLAINED;
+}
 const DEFAULT_COUNT = 1_000_000;
 
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
-async function answer(port: number, ca: Buffer, agent: Agent, body: Buffer, contentType: string): Promise<Answer> {
+async function answer(
+  port: number,
+  ca: Buffer,
+  agent: Agent | undefined,
+  body: Buffer,
+  contentType: string,
+): Promise<Answer> {
   const options = {
     ca,
     path: '/?timeout=10s',
@@ -38,7 +65,7 @@ async function answer(port: number, ca: Buffer, agent: Agent, body: Buffer, cont
     timeoutMs: 15_000,
   };
   try {
-    const res = await send(port, { ...options, agent });
+    const res = await send(port, agent === undefined ? options : { ...options, agent });
     return { status: String(res.status), body: res.body };
   } catch {
     try {
@@ -58,33 +85,94 @@ function differingParts(psa: string, upstream: string): { at: number; psa: strin
   return { at, psa: psa.slice(from, from + 600), upstream: upstream.slice(from, from + 600) };
 }
 
-/**
- * `--summarize`: the recorded differences of a state file by class. Runs from before the classification existed
- * counted every difference; their recorded windows are classified here the same way.
- */
-function summarize(file: string): number {
-  const records = readFileSync(file, 'utf8')
+interface DifferenceRecord {
+  readonly chunk: number;
+  readonly index: number;
+  readonly answers: string;
+  readonly contentType: string;
+  readonly bodyBase64: string;
+  readonly at?: number;
+  readonly psa: string;
+  readonly upstream: string;
+}
+
+function readDifferences(file: string): DifferenceRecord[] {
+  return readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line.includes('"kind":"difference"'))
-    .map((line) => JSON.parse(line) as { at?: number; psa: string; upstream: string; chunk: number; index: number });
+    .map((line) => JSON.parse(line) as DifferenceRecord);
+}
+
+/** The two statuses of a record's `answers` ("psa 200 / upstream closed"). */
+function recordedStatuses(record: DifferenceRecord): { ours: string; theirs: string } {
+  const [, ours = '', theirs = ''] = /^psa (\S+) \/ upstream (\S+)$/.exec(record.answers) ?? [];
+  const status = (s: string): string => (s === 'closed' ? '' : s);
+  return { ours: status(ours), theirs: status(theirs) };
+}
+
+/**
+ * `--summarize`: the recorded differences of a state file by class, from the recorded answers (the 600 characters
+ * around where they part). Runs from before a class existed recorded its cases as differences; they are classified
+ * here the same way as the run classifies them now.
+ */
+function summarize(file: string): number {
+  const records = readDifferences(file);
   const byClass = new Map<string, number>();
   for (const d of records) {
+    const { ours, theirs } = recordedStatuses(d);
     const cls =
       d.at === undefined
         ? 'recorded without the differing window (first 1,000 characters only)'
-        : podListFailedOnOneSide(d.psa, d.upstream)
-          ? ENVIRONMENTAL
-          : 'unexplained';
+        : classify(
+            Buffer.from(d.bodyBase64, 'base64'),
+            { status: ours, body: d.psa },
+            { status: theirs, body: d.upstream },
+          );
     byClass.set(cls, (byClass.get(cls) ?? 0) + 1);
-    if (cls === 'unexplained') log(`unexplained: chunk ${String(d.chunk)} index ${String(d.index)}`);
+    if (cls === UNEXPLAINED) log(`unexplained: chunk ${String(d.chunk)} index ${String(d.index)}`);
   }
   log(`${file}: ${String(records.length)} recorded differences`);
   for (const [cls, n] of byClass) log(`  ${cls}: ${String(n)}`);
-  return (byClass.get('unexplained') ?? 0) === 0 ? 0 : 1;
+  return (byClass.get(UNEXPLAINED) ?? 0) === 0 ? 0 : 1;
+}
+
+/**
+ * `--replay`: every recorded difference's body sent again to a fresh pair of servers, one body at a time on a fresh
+ * connection each (no concurrency, so no race and no loaded pod lists), three times; the answers now, classified.
+ * Bodies recorded cut at 8 KiB are replayed as recorded (said in the output).
+ */
+async function replay(file: string): Promise<number> {
+  const records = readDifferences(file);
+  const pair = await startUpstreamPair();
+  const ca = pair.pki.caCert;
+  const byClass = new Map<string, number>();
+  try {
+    for (const d of records) {
+      const body = Buffer.from(d.bodyBase64, 'base64');
+      const classes = new Set<string>();
+      for (let round = 0; round < 3; round++) {
+        const ours = await answer(pair.psa.port, ca, undefined, body, d.contentType);
+        const theirs = await answer(pair.upstreamPort, ca, undefined, body, d.contentType);
+        classes.add(
+          ours.status === theirs.status && ours.body === theirs.body ? 'identical now' : classify(body, ours, theirs),
+        );
+      }
+      const cls = [...classes].sort().join(' + ');
+      byClass.set(cls, (byClass.get(cls) ?? 0) + 1);
+      const cut = body.length === 8192 ? ' (body recorded cut at 8 KiB)' : '';
+      log(`chunk ${String(d.chunk)} index ${String(d.index)} (${d.answers} when recorded): ${cls}${cut}`);
+    }
+  } finally {
+    await pair.stop();
+  }
+  log(`${file}: ${String(records.length)} recorded differences replayed`);
+  for (const [cls, n] of byClass) log(`  ${cls}: ${String(n)}`);
+  return [...byClass.keys()].some((cls) => cls.includes(UNEXPLAINED)) ? 1 : 0;
 }
 
 async function main(): Promise<number> {
   if (process.argv[2] === '--summarize' && process.argv[3] !== undefined) return summarize(process.argv[3]);
+  if (process.argv[2] === '--replay' && process.argv[3] !== undefined) return replay(process.argv[3]);
   const { values } = parseArgs({
     args: process.argv.slice(2),
     options: {
@@ -146,12 +234,12 @@ async function main(): Promise<number> {
           const kind = `psa ${ours.status || 'closed'} / upstream ${theirs.status || 'closed'}`;
           classes.set(kind, (classes.get(kind) ?? 0) + 1);
           if (ours.status === theirs.status && ours.body === theirs.body) continue;
-          if (knownFuzzDifference(body, ours, theirs)) continue;
-          const environmental = podListFailedOnOneSide(ours.body, theirs.body);
-          if (environmental) environmentalCount++;
-          else found++;
+          const cls = classify(body, ours, theirs);
+          if (cls === DELIBERATE) continue;
+          if (cls === UNEXPLAINED) found++;
+          else environmentalCount++;
           state.recordDifference({
-            class: environmental ? ENVIRONMENTAL : 'unexplained',
+            class: cls,
             chunk: k,
             index,
             answers: kind,
@@ -184,7 +272,9 @@ async function main(): Promise<number> {
   const t = state.totals;
   const mix = [...classes.entries()].sort(([, a], [, b]) => b - a).map(([k, v]) => `${k}=${String(v)}`);
   log(`answers this session: ${mix.join(', ')}`);
-  log(`environmental differences this session (recorded, not counted): ${String(environmentalTotal)}`);
+  log(
+    `environmental and upstream-race differences this session (recorded, not counted): ${String(environmentalTotal)}`,
+  );
   appendFileSync(
     state.file,
     `${JSON.stringify({ kind: 'session', answers: Object.fromEntries(classes), at: new Date().toISOString() })}\n`,
