@@ -49,6 +49,7 @@ async function hammer(port: number, ca: Buffer, requests: number, concurrency: n
       const uid = `${tag}-${String(next++)}`;
       try {
         const res = await send(port, { ca, agent, body: scaleReview(uid) });
+        if (res.status !== 200) throw new Error(`status ${String(res.status)}: ${res.body.trim()}`);
         tally.requests++;
         const answered = (JSON.parse(res.body) as { response?: { uid?: string } }).response?.uid;
         if (answered !== uid) {
