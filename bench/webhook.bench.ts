@@ -2,7 +2,8 @@
  * `npm run bench:webhook [-- --duration 5 --concurrency 32 --rounds 9 --soak 60 --psa-workers N --only S
  * --loadgen go|node --pin]`: HTTPS load against psa's webhook and upstream's (k8s.io/pod-security-admission/cmd/webhook,
  * built from bench/upstream-webhook), both fed by the same Kubernetes API stand-in and the same configuration.
- * `--psa-workers N` (default: the number of cores, 1 with `--pin`) adds psa with `--workers N`; `--only
+ * The `psa` row is `psa serve` as it starts by default (one process); unpinned, `psa --workers auto` (one process per
+ * usable core) runs beside it; `--psa-workers N` adds psa with `--workers N`; `--only
  * psa|upstream|bare` runs one server (`bare`: the HTTPS floors of Node and Go, no admission: the same answer from
  * `node:https` and from Go's net/http). The mix is ~70% pod creates, ~20% workload updates and ~10% namespace updates.
  * The load comes from bench/upstream-webhook/loadgen (Go) unless `--loadgen node`; `--pin` gives each server core 0
@@ -57,10 +58,11 @@ const ROUNDS = num(flags.rounds, 9);
 const SOAK_S = num(flags.soak, 60);
 const ONLY = typeof flags.only === 'string' ? flags.only : '';
 /**
- * With N > 1, psa also runs as `psa serve --workers N` (a third server in the table). Default: one worker per core,
- * the way Go's server uses every core by default; `--psa-workers 1` leaves the row out.
+ * `--psa-workers N`: psa also runs as `psa serve --workers N` (one more server in the table). Unpinned on more than
+ * one core, `psa serve --workers auto` runs beside the default too: what a pod without a CPU limit of 1 would set.
  */
-const PSA_WORKERS = num(flags['psa-workers'], flags.pin === true ? 1 : availableParallelism());
+const PSA_WORKERS = num(flags['psa-workers'], 0);
+const PSA_AUTO_ROW = flags.pin !== true && availableParallelism() > 1;
 /**
  * Who sends the load: `node` (this process, Node's https client) or `go` (bench/upstream-webhook/loadgen, Go's client,
  * which needs about half the CPU per request: on a small machine the load generator then takes less from the servers).
@@ -502,7 +504,8 @@ async function main(): Promise<void> {
         targets.push({ name, port, process: child });
       };
       await startPsa('psa', main, [], []);
-      if (PSA_WORKERS > 1)
+      if (PSA_AUTO_ROW) await startPsa('psa --workers auto', main, [], ['--workers', 'auto']);
+      if (PSA_WORKERS > 0)
         await startPsa(`psa --workers ${String(PSA_WORKERS)}`, main, [], ['--workers', String(PSA_WORKERS)]);
       // PSA_AB='label=dist/main.js [node flags],...': more psa builds (or the same build with other Node flags) in the
       // same interleaved rounds, for A/B comparisons on a machine too noisy for runs minutes apart to be compared.

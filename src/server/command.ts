@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { CommandRunner } from '../process-io.ts';
 import { isClusterWorker, leaveCluster, runPrimary } from './cluster.ts';
+import { autoWorkers } from './cpu-budget.ts';
 import { createLogger } from './logger.ts';
 import { parseServeArgs, SERVE_USAGE, type ServeOptions } from './options.ts';
 
@@ -26,7 +27,12 @@ export const runServeCommand: CommandRunner = async (argv, io) => {
     clientCaFile: parsed.options.clientCaFile === undefined ? undefined : resolve(io.cwd, parsed.options.clientCaFile),
   };
   const logger = createLogger(options.logLevel, io.stdout);
-  if (options.workers > 1 && !isClusterWorker()) return runPrimary(options.workers, logger);
+  if (!isClusterWorker()) {
+    const budget = options.workers === 'auto' ? autoWorkers() : undefined;
+    const workers = budget?.workers ?? (options.workers === 'auto' ? 1 : options.workers);
+    if (budget !== undefined) logger.info({ ...budget }, 'workers: auto');
+    if (workers > 1) return runPrimary(workers, logger);
+  }
   const { serveUntilTerminated } = await import('./serve.ts');
   const code = await serveUntilTerminated(options, logger, io);
   // A cluster worker stays connected to the primary (the IPC channel keeps it alive) until it leaves.

@@ -30,7 +30,8 @@ export interface ServeOptions {
   /** Connections held at once per process, TLS handshakes included; more are closed on arrival. */
   readonly maxConnections: number;
   /** Processes sharing the port (node:cluster); 1 runs in-process. */
-  readonly workers: number;
+  /** `auto`: resolved at start-up from the CPUs this process may use (cpu-budget.ts). */
+  readonly workers: number | 'auto';
   readonly maxQueued: number;
   /** Upper bound of a request's deadline; also used when the API server sends no `?timeout=`. */
   readonly requestTimeoutMs: number;
@@ -72,7 +73,8 @@ Namespaces and pods:
   --client-qps-burst N          API client burst (default 50)
 
 Limits:
-  --workers N                   processes sharing the port, each with its own namespace cache (default 1)
+  --workers N|auto              processes sharing the port, each with its own namespace cache (default 1; auto:
+                                the CPUs this process may use, lowered to the container's CPU limit, at most 4)
   --max-in-flight N             admission requests evaluated concurrently per process (default 64)
   --max-connections N           client connections held at once per process, TLS handshakes included; more are
                                 closed on arrival (default 2048)
@@ -239,7 +241,13 @@ export function parseServeArgs(argv: readonly string[]): ParsedServeArgs {
     clientQpsBurst: integerFlag('client-qps-burst', values['client-qps-burst'], 50, 1, 1_000_000),
     maxInFlight: integerFlag('max-in-flight', values['max-in-flight'], 64, 1, 100_000),
     maxConnections: integerFlag('max-connections', values['max-connections'], DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
-    workers: integerFlag('workers', values['workers'], 1, 1, 64),
+    // 0 stands for auto here (integerFlag never returns it: its minimum is 1).
+    workers:
+      values['workers'] === 'auto'
+        ? 0
+        : values['workers'] === undefined || /^[0-9]+$/.test(values['workers'])
+          ? integerFlag('workers', values['workers'], 1, 1, 64)
+          : `--workers must be an integer or auto, got ${JSON.stringify(values['workers'])}`,
     maxQueued: integerFlag('max-queued', values['max-queued'], 512, 0, 1_000_000),
     requestTimeoutMs: durationFlag('request-timeout', values['request-timeout'], 10_000),
     tlsHandshakeTimeoutMs: durationFlag('tls-handshake-timeout', values['tls-handshake-timeout'], 10_000),
@@ -272,7 +280,7 @@ export function parseServeArgs(argv: readonly string[]): ParsedServeArgs {
       clientQpsBurst: num(results.clientQpsBurst),
       maxInFlight: num(results.maxInFlight),
       maxConnections: num(results.maxConnections),
-      workers: num(results.workers),
+      workers: results.workers === 0 ? 'auto' : num(results.workers),
       maxQueued: num(results.maxQueued),
       requestTimeoutMs: num(results.requestTimeoutMs),
       tlsHandshakeTimeoutMs: num(results.tlsHandshakeTimeoutMs),

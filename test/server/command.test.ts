@@ -68,6 +68,9 @@ describe('flags', () => {
     assert.equal(parsed.options.bindAddress, '0.0.0.0');
     assert.equal(parsed.options.clientQpsLimit, 20);
     assert.equal(parsed.options.clientQpsBurst, 50);
+    assert.equal(parsed.options.workers, 1);
+    const auto = parseServeArgs(['--tls-cert-file', 'a', '--tls-private-key-file', 'b', '--workers', 'auto']);
+    assert.equal(auto.kind === 'options' ? auto.options.workers : auto.kind, 'auto');
     const errors: readonly [readonly string[], string][] = [
       [[], '--tls-cert-file is required; --tls-private-key-file is required'],
       [
@@ -82,6 +85,14 @@ describe('flags', () => {
       [
         ['--tls-cert-file', 'a', '--tls-private-key-file', 'b', '--tls-min-version', 'VersionTLS11'],
         '--tls-min-version must be VersionTLS12 or VersionTLS13, got "VersionTLS11"',
+      ],
+      [
+        ['--tls-cert-file', 'a', '--tls-private-key-file', 'b', '--workers', 'many'],
+        '--workers must be an integer or auto, got "many"',
+      ],
+      [
+        ['--tls-cert-file', 'a', '--tls-private-key-file', 'b', '--workers', '0'],
+        '--workers must be between 1 and 64, got 0',
       ],
       [
         ['--tls-cert-file', 'a', '--tls-private-key-file', 'b', '--request-timeout', 'soon'],

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTestPki, type TestPki } from './certs.ts';
 import { send } from './client.ts';
+import { autoWorkers } from '../../src/server/cpu-budget.ts';
 import { podReviewBody } from './helpers.ts';
 
 let pki: TestPki;
@@ -131,6 +132,29 @@ describe('psa serve --workers', () => {
     assert.equal(stderr, '');
     const stopped = lines().filter((line) => line.msg === 'shut down');
     assert.equal(stopped.length, 2, 'every live worker drained');
+  });
+
+  it('--workers auto starts one process per usable CPU (capped) and says what it found', async () => {
+    const expected = autoWorkers();
+    const child = startServe(['--workers', 'auto', '--secure-port', '0']);
+    let stdout = '';
+    const lines = (): (LogLine & { workers?: number; cpus?: number })[] =>
+      stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as LogLine & { workers?: number; cpus?: number });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+        if (lines().filter((line) => line.msg === 'serving admission webhook').length === expected.workers) resolve();
+      });
+    });
+    const auto = lines().find((line) => line.msg === 'workers: auto');
+    assert.equal(auto?.workers, expected.workers);
+    assert.equal(auto?.cpus, expected.cpus);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
   });
 
   it('exits 2 when the workers cannot start, without restarting them forever', async () => {
