@@ -79,7 +79,8 @@ function cgroupV1Limit(root: string, path: string): number | undefined {
     for (const dir of [join(root, controller, path), join(root, controller)]) {
       const quota = Number(readOptional(join(dir, 'cpu.cfs_quota_us')));
       const period = Number(readOptional(join(dir, 'cpu.cfs_period_us')));
-      if (Number.isFinite(quota) && Number.isFinite(period) && period > 0) return quota > 0 ? quota / period : undefined;
+      if (Number.isFinite(quota) && Number.isFinite(period) && period > 0)
+        return quota > 0 ? quota / period : undefined;
     }
   }
   return undefined;
