@@ -424,7 +424,8 @@ describe('decodePod: values', () => {
               windowsOptions: { hostProcess: true },
             },
             livenessProbe: { httpGet: { host: 'h' } },
-            readinessProbe: { tcpSocket: {} },
+            // A handler that names no host decodes to the one shared empty handler (nothing in it is read).
+            readinessProbe: {},
             startupProbe: {},
             lifecycle: { postStart: { tcpSocket: { host: 'a' } }, preStop: { httpGet: { host: '' } } },
           },

@@ -24,6 +24,7 @@ import {
   stringListField,
   stringMapField,
 } from './decode-primitives.ts';
+import { canonicalValue } from './canonical-values.ts';
 import type {
   Capabilities,
   Container,
@@ -324,7 +325,7 @@ function readSELinux(o: RawObject, path: string, sink: IssueSink): SELinuxOption
 }
 
 function readProfile(o: RawObject, path: string, sink: IssueSink): ProfileRef {
-  return { type: stringField(o, 'type', path, sink) };
+  return { type: canonicalField(o, 'type', path, sink) };
 }
 
 function readSysctl(o: RawObject, path: string, sink: IssueSink): Sysctl {
@@ -369,7 +370,7 @@ function readSecurityContext(o: RawObject, path: string, sink: IssueSink): Secur
   const allowPrivilegeEscalation = booleanField(o, 'allowPrivilegeEscalation', path, sink);
   const caps = objectField(o, 'capabilities', path, sink);
   const capabilities = caps === undefined ? undefined : readCapabilities(caps, joinPath(path, 'capabilities'), sink);
-  const procMount = stringField(o, 'procMount', path, sink);
+  const procMount = canonicalField(o, 'procMount', path, sink);
   const runAsNonRoot = booleanField(o, 'runAsNonRoot', path, sink);
   const runAsUser = integerField(o, 'runAsUser', path, sink, 64);
   const seLinux = objectField(o, 'seLinuxOptions', path, sink);
@@ -392,9 +393,19 @@ function readSecurityContext(o: RawObject, path: string, sink: IssueSink): Secur
 }
 
 function readCapabilities(o: RawObject, path: string, sink: IssueSink): Capabilities {
-  const add = stringListField(o, 'add', path, sink);
-  const drop = stringListField(o, 'drop', path, sink);
+  const add = canonicalList(stringListField(o, 'add', path, sink));
+  const drop = canonicalList(stringListField(o, 'drop', path, sink));
   return { add, drop };
+}
+
+// Enumerated values the engine compares, as their canonical copies (see canonical-values.ts).
+function canonicalField(o: RawObject, key: string, path: string, sink: IssueSink): string | undefined {
+  const value = stringField(o, key, path, sink);
+  return value === undefined ? undefined : canonicalValue(value);
+}
+
+function canonicalList(list: readonly string[] | undefined): readonly string[] | undefined {
+  return list?.map(canonicalValue);
 }
 
 function readLifecycle(o: RawObject, path: string, sink: IssueSink): Lifecycle {
@@ -406,14 +417,22 @@ function readLifecycle(o: RawObject, path: string, sink: IssueSink): Lifecycle {
   };
 }
 
-/** Probes and lifecycle handlers: only `httpGet.host` and `tcpSocket.host` are read. */
+/**
+ * Probes and lifecycle handlers: only `httpGet.host` and `tcpSocket.host` are read. A handler that sets neither host
+ * (nearly all of them) decodes to one shared frozen handler: a container then costs the engine's host scan one load
+ * per handler instead of a walk through two fresh objects each, and the decoder allocates nothing for it.
+ */
 function readHandler(o: RawObject, path: string, sink: IssueSink): HostHandler {
   const httpGet = objectField(o, 'httpGet', path, sink);
   const tcpSocket = objectField(o, 'tcpSocket', path, sink);
+  const httpHost = httpGet === undefined ? undefined : stringField(httpGet, 'host', joinPath(path, 'httpGet'), sink);
+  const tcpHost =
+    tcpSocket === undefined ? undefined : stringField(tcpSocket, 'host', joinPath(path, 'tcpSocket'), sink);
+  if (httpHost === undefined && tcpHost === undefined) return NO_HOST_HANDLER;
   return {
-    httpGet:
-      httpGet === undefined ? undefined : { host: stringField(httpGet, 'host', joinPath(path, 'httpGet'), sink) },
-    tcpSocket:
-      tcpSocket === undefined ? undefined : { host: stringField(tcpSocket, 'host', joinPath(path, 'tcpSocket'), sink) },
+    httpGet: httpGet === undefined ? undefined : { host: httpHost },
+    tcpSocket: tcpSocket === undefined ? undefined : { host: tcpHost },
   };
 }
+
+const NO_HOST_HANDLER: HostHandler = Object.freeze({ httpGet: undefined, tcpSocket: undefined });

@@ -83,7 +83,10 @@ export interface ContainerPort {
   readonly protocol?: string | undefined;
 }
 
-/** The part of a probe or lifecycle handler that can name a host. */
+/**
+ * The part of a probe or lifecycle handler that can name a host. The decoder gives a handler that names no host as
+ * one shared, frozen handler with neither field set.
+ */
 export interface HostHandler {
   readonly httpGet?:
     { readonly host?: string | undefined; readonly port?: number | string; readonly path?: string } | undefined;

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Container } from '../k8s/pod.ts';
-import { ContainerFlag, containerFlags, scanContainers } from './container-flags.ts';
+import {
+  ContainerFlag,
+  RESTRICTED_ONLY_FLAGS,
+  containerFlags,
+  scanContainers,
+  scanContainersForBaseline,
+} from './container-flags.ts';
 
 const F = ContainerFlag;
 // What a container with an empty securityContext sets: the restricted conditions that need an explicit value.
@@ -119,6 +125,9 @@ const cases: readonly { readonly name: string; readonly container: Container; re
 describe('containerFlags', () => {
   for (const c of cases) {
     it(c.name, () => assert.equal(containerFlags(c.container), c.flags));
+    // The baseline scan reads fewer fields but must agree with the full one on every bit a baseline check reads.
+    it(`${c.name}, baseline scan`, () =>
+      assert.equal(containerFlags(c.container, false), c.flags & ~RESTRICTED_ONLY_FLAGS));
   }
 });
 
@@ -132,4 +141,13 @@ describe('scanContainers', () => {
     assert.equal(flags, F.privileged | F.runAsUserZero);
   });
   it('is 0 for a pod without containers', () => assert.equal(scanContainers({}), 0));
+  it('for baseline, leaves the restricted-only bits clear', () => {
+    const spec = {
+      initContainers: [{ securityContext: { privileged: true, runAsUser: 0 } }],
+      containers: [{ name: 'no-security-context' }],
+      ephemeralContainers: [{ securityContext: { capabilities: { add: ['NET_BIND_SERVICE', 'SYS_ADMIN'] } } }],
+    };
+    assert.equal(scanContainersForBaseline(spec), F.privileged | F.addsNonBaselineCapability);
+    assert.equal(scanContainersForBaseline(spec), scanContainers(spec) & ~RESTRICTED_ONLY_FLAGS);
+  });
 });

@@ -2,7 +2,8 @@
  * The evaluator (spec §1.4, §1.6, §4.1). Built once from a validated check list: for every version band where any
  * check changes, it precomputes the ordered check functions of each level (baseline IDs in byte order, then restricted
  * IDs in byte order; overridden and absent checks dropped), so evaluating a pod is one visit of its containers
- * (`scanContainers`, whose bits every check reads) and a flat loop with no allocation unless something is forbidden.
+ * (`scanContainers`, whose bits every check reads; at baseline `scanContainersForBaseline`, which skips the fields only
+ * restricted checks read) and a flat loop with no allocation unless something is forbidden.
  */
 import type { Level } from '../api/level.ts';
 import type { LevelVersion } from '../api/level-version.ts';
@@ -10,7 +11,7 @@ import { majorMinor, type Version } from '../api/version.ts';
 import type { ObjectMeta, PodSpec } from '../k8s/pod.ts';
 import { ALLOWED } from './check-result.ts';
 import { defaultChecks } from './checks/index.ts';
-import { scanContainers } from './container-flags.ts';
+import { scanContainers, scanContainersForBaseline } from './container-flags.ts';
 import { compareCodePoints } from './format.ts';
 import { assertValidChecks } from './registry.ts';
 import type { Check, CheckFn, CheckResult, PodEvaluation, Violation } from './types.ts';
@@ -44,20 +45,28 @@ interface Band {
   readonly fns: readonly CheckFn[];
   /** The results array for a pod every check allows: shared, frozen. */
   readonly allowedResults: readonly PerCheckResult[];
+  /** The container scan whose bits the band's checks read: the baseline one skips the restricted-only fields. */
+  readonly scan: (spec: PodSpec) => number;
 }
 
 const EMPTY_RESULTS: readonly PerCheckResult[] = Object.freeze([]);
 const EMPTY_VIOLATIONS: readonly Violation[] = Object.freeze([]);
 const EMPTY_IDS: readonly string[] = Object.freeze([]);
-const EMPTY_BAND: Band = Object.freeze({ ids: EMPTY_IDS, fns: Object.freeze([]), allowedResults: EMPTY_RESULTS });
+const EMPTY_BAND: Band = Object.freeze({
+  ids: EMPTY_IDS,
+  fns: Object.freeze([]),
+  allowedResults: EMPTY_RESULTS,
+  scan: scanContainers,
+});
 const UNKNOWN_REASON = 'unknown forbidden reason';
 
-function createBand(entries: readonly { readonly id: string; readonly fn: CheckFn }[]): Band {
+function createBand(entries: readonly { readonly id: string; readonly fn: CheckFn }[], level: Level): Band {
   if (entries.length === 0) return EMPTY_BAND;
   return Object.freeze({
     ids: Object.freeze(entries.map((e) => e.id)),
     fns: Object.freeze(entries.map((e) => e.fn)),
     allowedResults: Object.freeze(entries.map((e) => Object.freeze({ checkId: e.id, result: ALLOWED }))),
+    scan: level === 'baseline' ? scanContainersForBaseline : scanContainers,
   });
 }
 
@@ -114,8 +123,10 @@ export function createEvaluator(checks: readonly Check[], options: EvaluatorOpti
       for (const id of variant.overrides ?? []) overridden.add(id);
       restrictedEntries.push({ id: check.id, fn: variant.evaluate });
     }
-    baselineBands.push(createBand(baselineEntries));
-    restrictedBands.push(createBand([...baselineEntries.filter((e) => !overridden.has(e.id)), ...restrictedEntries]));
+    baselineBands.push(createBand(baselineEntries, 'baseline'));
+    restrictedBands.push(
+      createBand([...baselineEntries.filter((e) => !overridden.has(e.id)), ...restrictedEntries], 'restricted'),
+    );
   }
 
   function bandFor(levelVersion: LevelVersion): Band {
@@ -136,7 +147,7 @@ export function createEvaluator(checks: readonly Check[], options: EvaluatorOpti
     const fns = band.fns;
     if (fns.length === 0) return allowedEvaluation(levelVersion, band);
     // The one visit of every container; each check reads its bits instead of walking the containers again.
-    const flags = scanContainers(spec);
+    const flags = band.scan(spec);
     for (let i = 0; i < fns.length; i++) {
       const result = fns[i]!(metadata, spec, flags);
       if (!result.allowed) return evaluateRest(levelVersion, band, i, result, metadata, spec, flags);
@@ -156,9 +167,10 @@ export function createEvaluator(checks: readonly Check[], options: EvaluatorOpti
   }
 
   function isPodAllowed(levelVersion: LevelVersion, metadata: ObjectMeta, spec: PodSpec): boolean {
-    const fns = bandFor(levelVersion).fns;
+    const band = bandFor(levelVersion);
+    const fns = band.fns;
     if (fns.length === 0) return true;
-    const flags = scanContainers(spec);
+    const flags = band.scan(spec);
     for (let i = 0; i < fns.length; i++) {
       if (!fns[i]!(metadata, spec, flags).allowed) return false;
     }

@@ -10,7 +10,9 @@ export type CheckResult =
 /**
  * A check's evaluation function: pure, never throws on pod content. `containerFlags` is the pod's
  * `scanContainers(spec)` (see container-flags.ts), computed once by the evaluator for all checks; a check called
- * without it computes it itself. A check may ignore it.
+ * without it computes it itself. A check may ignore it. At a baseline LevelVersion the evaluator passes
+ * `scanContainersForBaseline(spec)`, whose `RESTRICTED_ONLY_FLAGS` are clear: a baseline-level check reads only the
+ * other bits.
  */
 export type CheckFn = (metadata: ObjectMeta, spec: PodSpec, containerFlags?: number) => CheckResult;
 

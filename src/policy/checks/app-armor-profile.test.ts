@@ -1,4 +1,7 @@
-import { appArmorProfile } from './app-armor-profile.ts';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { ANNOTATION_PREFIX, appArmorProfile, isAppArmorAnnotationKey } from './app-armor-profile.ts';
 import { describeCheckCases } from '../testing/check-table.ts';
 
 const P = 'container.apparmor.security.beta.kubernetes.io/';
@@ -108,3 +111,24 @@ describeCheckCases(appArmorProfile, [
     ],
   },
 ]);
+
+describe('isAppArmorAnnotationKey', () => {
+  // Keys near the prefix: cut short, with one character changed, or followed by anything (newlines included).
+  const nearPrefix = fc.oneof(
+    fc.nat({ max: ANNOTATION_PREFIX.length }).map((n) => ANNOTATION_PREFIX.slice(0, n)),
+    fc
+      .tuple(fc.nat({ max: ANNOTATION_PREFIX.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }))
+      .map(([i, c]) => ANNOTATION_PREFIX.slice(0, i) + c + ANNOTATION_PREFIX.slice(i + 1)),
+    fc.string().map((rest) => ANNOTATION_PREFIX + rest),
+    fc.string().map((before) => before + ANNOTATION_PREFIX),
+    fc.string(),
+  );
+  it('is startsWith(prefix)', () => {
+    fc.assert(
+      fc.property(nearPrefix, (key) => {
+        assert.equal(isAppArmorAnnotationKey(key), key.startsWith(ANNOTATION_PREFIX));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
