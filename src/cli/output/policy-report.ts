@@ -20,6 +20,7 @@
  * The objects match the CRDs' OpenAPI schemas (test/policy-report/schemas; tests validate with `reportSchemaErrors` from test/policy-report/validate.ts).
  */
 import { stringify } from 'yaml';
+import { toYaml } from './report-yaml.ts';
 
 export const ReportApis = {
   wgpolicy: 'wgpolicyk8s.io/v1alpha2',
@@ -263,14 +264,17 @@ export function* buildSplitReports(
   if (namespace !== undefined) yield reportObject(namespace, name(), group, options);
 }
 
-/** One document of a YAML stream (with its `---`). */
+/**
+ * One document of a YAML stream (with its `---`), written by the fast emitter in report-yaml.ts: what `psa audit`
+ * streams, report by report.
+ */
 export function formatReportYaml(report: ReportObject): string {
-  return `---\n${stringify(report, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+  return `---\n${toYaml(report as unknown as Record<string, unknown>)}`;
 }
 
-/** A YAML stream, one document per report, ready for `kubectl apply -f -`. */
+/** A YAML stream, one document per report, ready for `kubectl apply -f -` (the `yaml` library's layout). */
 export function formatReportsYaml(reports: readonly ReportObject[]): string {
-  return reports.map(formatReportYaml).join('');
+  return reports.map((r) => `---\n${stringify(r, { lineWidth: 0 })}`).join('');
 }
 
 /** The reports as one JSON `List`. */
