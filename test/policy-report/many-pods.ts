@@ -1,6 +1,6 @@
 // A `kubectl get ns,pods -o json` dump of one namespace with many pods, for the per-pod policy report's split tests:
-// labelled enforce=baseline, warn=restricted; of every ten pods six are hardened (a pass), three plain (five restricted
-// warnings each) and one privileged (baseline failures and the restricted warnings besides), owned in turn by five
+// labelled enforce=baseline, warn=restricted; of every ten pods six are hardened (a pass), three plain (four restricted
+// warnings each) and one privileged (three baseline failures, five restricted warnings), owned in turn by five
 // Deployments' ReplicaSets (named by the pod-template-hash convention, so no ReplicaSet needs listing).
 
 const P = 'pod-security.kubernetes.io/';
