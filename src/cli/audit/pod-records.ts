@@ -54,7 +54,13 @@ export class NamespacePods {
   }
 
   /** Records a pod with its violations in each role (undefined: none). */
-  add(name: string, uid: string, owner: OwnerRef, enforce: ViolationSet | undefined, flag: ViolationSet | undefined): void {
+  add(
+    name: string,
+    uid: string,
+    owner: OwnerRef,
+    enforce: ViolationSet | undefined,
+    flag: ViolationSet | undefined,
+  ): void {
     this.#push(name, uid, owner, this.#set(enforce), this.#set(flag));
   }
 

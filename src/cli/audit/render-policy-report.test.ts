@@ -166,11 +166,7 @@ describe('per-pod policy report results', () => {
       skipped.map((x) => [x.resources?.[0]?.name, x.rule, x.message, x.properties?.['runtimeClass']]),
       [['sandboxed', 'exempt', 'runtime class kata is exempt from Pod Security by the cluster configuration', 'kata']],
     );
-    assert.equal(
-      skipped[0]!.resources?.[0]?.uid,
-      undefined,
-      'no uid in the source: none in the report',
-    );
+    assert.equal(skipped[0]!.resources?.[0]?.uid, undefined, 'no uid in the source: none in the report');
     const system = reports.find((r) => r.metadata.namespace === 'kube-system')!;
     assert.deepEqual(system.summary, { pass: 0, fail: 0, warn: 0, error: 0, skip: 5 });
   });
