@@ -482,7 +482,7 @@ async function main(): Promise<void> {
 
 function reportSizes(figures: ChildFigures): string {
   const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  return `${figures.reports ?? 0} reports, ${mb(figures.bytes ?? 0)} of YAML, the largest ${((figures.largest ?? 0) / 1024).toFixed(0)} KiB`;
+  return `${figures.reports ?? 0} reports, ${mb(figures.bytes ?? 0)} of YAML, the largest ${((figures.largest ?? 0) / 1024).toFixed(0)} KiB as YAML (at most 192 KiB as JSON)`;
 }
 
 const childIndex = process.argv.indexOf('--child');
