@@ -8,10 +8,12 @@
  *   (k8s.io/pod-security-admission/cmd/webhook, bench/upstream-webhook) reading the same stand-in; their warnings
  *   are compared with psa's, which must be identical;
  * - peak RSS of the audit and of the LIST floor at 10,000 and 100,000 pods in 200 namespaces, and 100,000 pods in 2,000
- *   namespaces (fresh processes): pods are dropped page by page, the report grows with the namespaces.
+ *   namespaces (fresh processes): pods are dropped page by page, the report grows with the namespaces;
+ * - the same for `-o policyreport` with results per pod (a compact record kept per pod, reports streamed one at a time
+ *   to a byte counter) and per owner (`--report-granularity owner`: aggregates only), with the reports' count and size.
  * Writes docs/perf/audit.md.
  *
- * Child mode: `audit.bench.ts --child audit|list KUBECONFIG` prints `{"maxRssKiB": N, "pods": N}`.
+ * Child mode: `audit.bench.ts --child audit|list|report-pod|report-owner KUBECONFIG` prints `{"maxRssKiB": N, ...}`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -126,7 +128,21 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-function childMemory(mode: 'audit' | 'list', kubeconfig: string): number {
+type ChildMode = 'audit' | 'list' | 'report-pod' | 'report-owner';
+
+interface ChildFigures {
+  readonly maxRssKiB: number;
+  /** -o policyreport: reports written, their total and largest size in bytes. */
+  readonly reports?: number;
+  readonly bytes?: number;
+  readonly largest?: number;
+}
+
+function childMemory(mode: ChildMode, kubeconfig: string): number {
+  return childFigures(mode, kubeconfig).maxRssKiB;
+}
+
+function childFigures(mode: ChildMode, kubeconfig: string): ChildFigures {
   const r = spawnSync(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, kubeconfig],
@@ -138,13 +154,47 @@ function childMemory(mode: 'audit' | 'list', kubeconfig: string): number {
   );
   const line = r.stdout.trim().split('\n').pop() ?? '';
   try {
-    return (JSON.parse(line) as { maxRssKiB: number }).maxRssKiB;
+    return JSON.parse(line) as ChildFigures;
   } catch {
     throw new Error(`child ${mode} failed: ${r.stderr}`);
   }
 }
 
+/** `psa audit -o policyreport` with its output counted, not kept: the reports' count, total and largest size. */
+async function reportChild(kubeconfig: string, granularity: string): Promise<Omit<ChildFigures, 'maxRssKiB'>> {
+  let reports = 0;
+  let bytes = 0;
+  let largest = 0;
+  let current = 0;
+  const io: CliIo = {
+    stdout: {
+      write: (s: string) => {
+        // One write per YAML document.
+        reports++;
+        const n = Buffer.byteLength(s);
+        bytes += n;
+        current = n;
+        largest = Math.max(largest, current);
+        return true;
+      },
+    },
+    stderr: { write: (s: string) => process.stderr.write(s) },
+    stdin: Readable.from([]),
+    cwd: root,
+    env: {},
+  };
+  const args = ['audit', '--kubeconfig', kubeconfig, '-o', 'policyreport', '--report-granularity', granularity];
+  const code = await runCli([...args, '--page-size', String(PAGE)], io);
+  if (code === 2) throw new Error('audit failed');
+  return granularity === 'owner' ? { bytes } : { reports, bytes, largest };
+}
+
 async function child(mode: string, kubeconfig: string): Promise<void> {
+  if (mode === 'report-pod' || mode === 'report-owner') {
+    const figures = await reportChild(kubeconfig, mode.slice('report-'.length));
+    process.stdout.write(`${JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, ...figures })}\n`);
+    return;
+  }
   if (mode === 'list') await listOnly(kubeconfig);
   else {
     const { code } = await audit(kubeconfig);
@@ -332,6 +382,16 @@ async function main(): Promise<void> {
       list100: childMemory('list', large.kubeconfig),
       listDense: childMemory('list', dense.kubeconfig),
     };
+    const reportPod = {
+      small: childFigures('report-pod', small.kubeconfig),
+      dense: childFigures('report-pod', dense.kubeconfig),
+      large: childFigures('report-pod', large.kubeconfig),
+    };
+    const reportOwner = {
+      small: childMemory('report-owner', small.kubeconfig),
+      dense: childMemory('report-owner', dense.kubeconfig),
+      large: childMemory('report-owner', large.kubeconfig),
+    };
     const upstream = await upstreamWay(pki, dir, large.kubeconfig, report.namespaces);
 
     const pages = Math.ceil(LARGE.pods / PAGE) + Math.ceil(LARGE.namespaces / PAGE) + WORKLOAD_KINDS.length;
@@ -370,6 +430,20 @@ async function main(): Promise<void> {
         `${(memory.auditDense / memory.audit10).toFixed(2)}x`,
       ],
       [
+        'psa audit -o policyreport, results per pod (peak RSS)',
+        mib(reportPod.small.maxRssKiB),
+        mib(reportPod.dense.maxRssKiB),
+        mib(reportPod.large.maxRssKiB),
+        `${(reportPod.dense.maxRssKiB / reportPod.small.maxRssKiB).toFixed(2)}x`,
+      ],
+      [
+        'psa audit -o policyreport --report-granularity owner (peak RSS)',
+        mib(reportOwner.small),
+        mib(reportOwner.dense),
+        mib(reportOwner.large),
+        `${(reportOwner.dense / reportOwner.small).toFixed(2)}x`,
+      ],
+      [
         'LIST only (peak RSS)',
         mib(memory.list10),
         mib(memory.listDense),
@@ -386,6 +460,8 @@ async function main(): Promise<void> {
             `upstream way / psa audit: ${(upstream.ms / whole).toFixed(1)}x (psa answers all three levels in one pass)`,
             `upstream's warnings identical to psa's: ${upstream.identical}/${upstream.reviews}`,
           ]),
+      `per-pod policy reports: ${reportSizes(reportPod.small)} at 10,000 pods; ${reportSizes(reportPod.dense)} at 100,000 pods in 200 namespaces; ${reportSizes(reportPod.large)} at 100,000 pods in 2,000 namespaces`,
+      `per-pod records cost ${mib(reportPod.dense.maxRssKiB - memory.auditDense)} over -o json at 100,000 pods (200 ns), ${mib(reportPod.small.maxRssKiB - memory.audit10)} at 10,000`,
       `peak RSS, 10k -> 100k pods in 200 namespaces: psa audit ${(memory.auditDense / memory.audit10).toFixed(2)}x, LIST only ${(memory.listDense / memory.list10).toFixed(2)}x; with 2,000 namespaces (10x the per-namespace report): psa audit ${(memory.audit100 / memory.audit10).toFixed(2)}x`,
     ];
     process.stdout.write(
@@ -402,6 +478,11 @@ async function main(): Promise<void> {
     pki.cleanup();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function reportSizes(figures: ChildFigures): string {
+  const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return `${figures.reports ?? 0} reports, ${mb(figures.bytes ?? 0)} of YAML, the largest ${((figures.largest ?? 0) / 1024).toFixed(0)} KiB as YAML (at most 192 KiB as JSON)`;
 }
 
 const childIndex = process.argv.indexOf('--child');

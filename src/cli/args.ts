@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { suggestFlag } from '../suggest.ts';
+import { didYouMean, suggestFlag } from '../suggest.ts';
 
 import { UsageError } from './usage-error.ts';
 
@@ -57,5 +57,7 @@ export function choiceOption<T extends string>(parsed: Parsed, name: string, cho
   const v = stringOption(parsed, name);
   if (v === undefined) return fallback;
   if ((choices as readonly string[]).includes(v)) return v as T;
-  throw new UsageError(`invalid value ${JSON.stringify(v)} for --${name}: must be one of ${choices.join(', ')}`);
+  throw new UsageError(
+    `invalid value ${JSON.stringify(v)} for --${name}: must be one of ${choices.join(', ')}${didYouMean(v, choices)}`,
+  );
 }

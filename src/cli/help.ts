@@ -131,8 +131,11 @@ Policy:
       --plan-level LEVEL     add to the plan what every namespace at LEVEL would refuse
 
 Output:
-  -o, --output FORMAT        text (default), json, policyreport (YAML, one report per namespace), html FILE
+  -o, --output FORMAT        text (default), json, policyreport (YAML, reports per namespace), html FILE
       --report-api API       wgpolicyk8s.io/v1alpha2 (default, PolicyReport) or openreports.io/v1alpha1 (Report)
+      --report-granularity G policyreport results per pod (default: each pod named, fail/warn per check, one pass
+                             per clean pod; a namespace's results split over psa-audit, psa-audit-2, ... to stay
+                             small enough for kubectl apply) or per owner (top controller and check, pod counts)
       --fail-on WHEN         enforce (default: exit 1 when the current labels refuse a pod), baseline, restricted
                              (when that level would refuse a pod in a namespace that is not exempt), none
   -h, --help                 this help

@@ -5,7 +5,13 @@
  */
 import { Levels } from '../api/level.ts';
 import { FAIL_ON } from '../cli/check-run.ts';
-import { AUDIT_FAIL_ON, AUDIT_FORMATS, AUDIT_OPTIONS, AUDIT_REPORT_APIS } from '../cli/commands/audit-flags.ts';
+import {
+  AUDIT_FAIL_ON,
+  AUDIT_FORMATS,
+  AUDIT_OPTIONS,
+  AUDIT_REPORT_APIS,
+  AUDIT_REPORT_GRANULARITIES,
+} from '../cli/commands/audit-flags.ts';
 import {
   AUDIT_LOG_FAIL_ON,
   AUDIT_LOG_FORMATS,
@@ -122,6 +128,7 @@ export function commandSpecs(): readonly CommandSpec[] {
         output: AUDIT_FORMATS,
         'fail-on': AUDIT_FAIL_ON,
         'report-api': AUDIT_REPORT_APIS,
+        'report-granularity': AUDIT_REPORT_GRANULARITIES,
         'plan-level': LEVELS,
         version: VERSIONS,
       }),

@@ -75,11 +75,94 @@ describe('psa audit --from', () => {
     assert.ok(shop.versions['v1.24'].restricted.refused >= 0);
   });
 
+  interface Result {
+    rule: string;
+    result: string;
+    severity?: string;
+    message: string;
+    resources?: { apiVersion: string; kind: string; name: string; namespace: string; uid?: string }[];
+    properties?: Record<string, string>;
+  }
+  interface Report {
+    metadata: { name: string; namespace: string; labels: Record<string, string> };
+    summary: Record<string, number>;
+    results: Result[];
+  }
+
   for (const api of ['wgpolicyk8s.io/v1alpha2', 'openreports.io/v1alpha1']) {
-    it(`policyreport (${api}): one report per namespace, valid against the CRD schema`, async () => {
+    const short = api.split('/')[0]!.split('.')[0]!;
+    it(`policyreport (${api}): results per pod, valid against the CRD schema`, async () => {
       const r = await psa(['audit', '--from', DUMP, '-o', 'policyreport', '--report-api', api], { env: ENV });
       assert.equal(r.code, 1);
-      golden.check(`cluster.${api.split('/')[0]!.split('.')[0]}.yaml`, r.stdout);
+      assert.equal(r.stderr, '');
+      golden.check(`cluster.${short}.yaml`, r.stdout);
+      const reports = parseAllDocuments(r.stdout).map((d) => d.toJS() as Report);
+      assert.deepEqual(
+        reports.map((x) => `${x.metadata.namespace}/${x.metadata.name}`),
+        [
+          'apps/psa-audit',
+          'kube-system/psa-audit',
+          'legacy/psa-audit',
+          'monitoring/psa-audit',
+          'secure/psa-audit',
+          'shop/psa-audit',
+        ],
+      );
+      for (const report of reports) {
+        assert.deepEqual(reportSchemaErrors(report), [], report.metadata.namespace);
+        assert.deepEqual(report.metadata.labels, { 'app.kubernetes.io/managed-by': 'psa' });
+        const counted: Record<string, number> = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
+        for (const result of report.results) {
+          counted[result.result]!++;
+          const [pod, ...more] = result.resources ?? [];
+          assert.equal(more.length, 0);
+          assert.equal(pod?.kind, 'Pod');
+          assert.equal(pod?.apiVersion, 'v1');
+          assert.equal(pod?.namespace, report.metadata.namespace);
+          assert.equal(pod?.uid, `uid-pod-${report.metadata.namespace}-${pod?.name}`, 'the dump gives uids');
+          assert.ok(result.properties?.['owner'] !== undefined, 'the top owner, for grouping');
+        }
+        assert.deepEqual(report.summary, counted, `${report.metadata.namespace}: the summary counts the results`);
+      }
+      const byNamespace = (ns: string): Report => reports.find((x) => x.metadata.namespace === ns)!;
+      const rows = (ns: string, result: string): string[] =>
+        byNamespace(ns)
+          .results.filter((x) => x.result === result)
+          .map((x) => `${x.resources![0]!.name} ${x.rule}`);
+      // legacy is enforce=baseline (warn/audit restricted by default): its privileged pod fails, and warns for the
+      // restricted checks it also breaks.
+      assert.deepEqual(rows('legacy', 'fail'), ['old-agent privileged']);
+      assert.deepEqual(rows('legacy', 'warn'), [
+        'old-agent allowPrivilegeEscalation',
+        'old-agent capabilities_restricted',
+        'old-agent runAsNonRoot',
+        'old-agent seccompProfile_restricted',
+      ]);
+      // shop (enforce baseline, warn restricted): the Deployment's pods warn; db-0 meets restricted and passes once.
+      assert.deepEqual(rows('shop', 'fail'), []);
+      assert.deepEqual(rows('shop', 'pass'), ['db-0 restricted:latest']);
+      const shopWarn = byNamespace('shop').results.filter((x) => x.result === 'warn');
+      assert.deepEqual(new Set(shopWarn.map((x) => x.properties!['owner'])), new Set(['Deployment/web']));
+      assert.ok(shopWarn.every((x) => x.severity === 'medium' && x.properties!['mode'] === 'warn, audit'));
+      // kube-system is exempt: one skip per pod.
+      const kubeSystem = byNamespace('kube-system');
+      assert.deepEqual(kubeSystem.summary, { pass: 0, fail: 0, warn: 0, error: 0, skip: 1 });
+      assert.equal(kubeSystem.results[0]!.rule, 'exempt');
+      // No pod has a pass besides a fail or warn.
+      for (const report of reports) {
+        const flagged = new Set(report.results.filter((x) => x.result !== 'pass').map((x) => x.resources![0]!.name));
+        for (const pass of report.results.filter((x) => x.result === 'pass'))
+          assert.equal(flagged.has(pass.resources![0]!.name), false, pass.resources![0]!.name);
+      }
+    });
+
+    it(`policyreport --report-granularity owner (${api}): results per owner and check`, async () => {
+      const r = await psa(
+        ['audit', '--from', DUMP, '-o', 'policyreport', '--report-api', api, '--report-granularity', 'owner'],
+        { env: ENV },
+      );
+      assert.equal(r.code, 1);
+      golden.check(`cluster.owner.${short}.yaml`, r.stdout);
       const reports = parseAllDocuments(r.stdout).map((d) => d.toJS());
       assert.deepEqual(
         reports.map((x) => x.metadata.namespace),
@@ -162,6 +245,10 @@ describe('psa audit --from', () => {
       [['--plan-level', 'strict'], /invalid --plan-level/],
       [['-l', 'a=(b'], /invalid label selector/],
       [['--from', DUMP, '--kubeconfig', 'k'], /cannot be combined/],
+      [
+        ['--from', DUMP, '-o', 'policyreport', '--report-granularity', 'pods'],
+        /invalid value "pods" for --report-granularity: must be one of pod, owner \(did you mean "pod"\?\)/,
+      ],
     ] as const) {
       const r = await psa(['audit', ...args]);
       assert.equal(r.code, 2, args.join(' '));

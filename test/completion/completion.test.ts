@@ -119,6 +119,7 @@ describe('psa completion', () => {
     { line: ['psa', 'config', 'render', '--as', 'talos-'], expected: ['talos-resource', 'talos-patch'] },
     { line: ['psa', 'namespace', 'd'], expected: ['dry-run'] },
     { line: ['psa', 'audit', '-o', ''], expected: ['text', 'json', 'policyreport', 'html'] },
+    { line: ['psa', 'audit', '--report-granularity', ''], expected: ['pod', 'owner'] },
     { line: ['psa', 'audit-log', '--fail-on', ''], expected: ['refused', 'audit', 'never'] },
     { line: ['psa', 'serve', '--log-level', 'de'], expected: ['debug'] },
     { line: ['psa', 'serve', '--tls-min'], expected: ['--tls-min-version'] },

@@ -3,19 +3,51 @@
 // level are created under privileged labels; then, for every namespace and level, the pods psa audit counts as
 // refused must be exactly those named in the warnings of a real `kubectl label --dry-run=server --overwrite` (a
 // dry-run PATCH of the enforce label, same server, same moment). A user who may only list namespaces gets a clear
-// permission error and a partial report.
+// permission error and a partial report. Then the namespaces are relabelled for real and `-o policyreport`'s per-pod
+// results are held against the server pod by pod: `fail` exactly for the pods whose copy it refuses (with the same
+// reasons), `warn` for those it admits with a warning; the report CRDs are installed and the reports, including a
+// 20,000-pod namespace's split ones, go in with a plain `kubectl apply` and out with `kubectl delete -l`.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
 import { renderDocument, TALOS_DEFAULT_POD_SECURITY } from '../../src/config/index.ts';
 import { psa } from '../cli/helpers.ts';
 import { createTestPki, type TestPki } from '../server/certs.ts';
+import { manyPodsDump } from '../policy-report/many-pods.ts';
 import { ADMIN, available, BINARY, startApiServer, type ApiServer } from './apiserver.ts';
 
+const KUBECTL = '/usr/bin/kubectl';
+const run = promisify(execFile);
+
+/** The labels each namespace gets for the policy report test: enforce, then warn = audit. */
+const RELABEL: Readonly<Record<string, readonly [string, string]>> = {
+  'all-levels': ['baseline', 'restricted'],
+  'baseline-only': ['restricted', 'restricted'],
+  'restricted-only': ['restricted', 'restricted'],
+  agents: ['baseline', 'baseline'],
+};
+
+interface ReportResult {
+  readonly rule: string;
+  readonly result: string;
+  readonly message: string;
+  readonly resources: readonly { readonly name: string; readonly uid?: string }[];
+}
+interface Report {
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace: string };
+  readonly summary: Record<string, number>;
+  readonly results: readonly ReportResult[];
+}
+
 const LISTER = 'lister-token';
+const ROOT_DIR = join(import.meta.dirname, '..', '..');
 const P = 'pod-security.kubernetes.io/';
 const PRIVILEGED_LABELS = { [`${P}enforce`]: 'privileged', [`${P}warn`]: 'privileged', [`${P}audit`]: 'privileged' };
 
@@ -69,7 +101,8 @@ describe(
     skip: available
       ? false
       : `${BINARY} not built (cd test/e2e/kube-apiserver && go build -o bin/kube-apiserver-e2e .)`,
-    timeout: 300_000,
+    // The 20,000-pod reports (140 objects of up to 192 KiB) take a minute or two through kubectl apply.
+    timeout: 600_000,
   },
   () => {
     let pki: TestPki;
@@ -273,5 +306,145 @@ describe(
         'the namespaces were read',
       );
     });
+
+    it(
+      'per-pod policy report: fail exactly where the server refuses, warn where it warns; kubectl apply takes it',
+      {
+        skip: existsSync(KUBECTL) ? false : `${KUBECTL} not installed`,
+      },
+      async () => {
+        for (const [ns, [enforce, warn]] of Object.entries(RELABEL)) {
+          const answer = await server.call('PATCH', `/api/v1/namespaces/${ns}`, {
+            metadata: { labels: { [`${P}enforce`]: enforce, [`${P}warn`]: warn, [`${P}audit`]: warn } },
+          });
+          assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        }
+        const r = await psa(['audit', '--kubeconfig', adminConfig, '-o', 'policyreport'], {
+          env: { SOURCE_DATE_EPOCH: '1767225600' },
+        });
+        assert.equal(r.stderr, '');
+        assert.equal(r.code, 1, 'the new labels refuse pods');
+        const reports = parseAllDocuments(r.stdout).map((d) => d.toJS() as Report);
+        let compared = 0;
+        for (const ns of Object.keys(RELABEL)) {
+          const results = reports.filter((x) => x.metadata.namespace === ns).flatMap((x) => x.results);
+          const ofPod = (name: string, result: string): string =>
+            results
+              .filter((x) => x.resources[0]!.name === name && x.result === result)
+              .map((x) => x.message)
+              .join(', ');
+          const listed = await server.call('GET', `/api/v1/namespaces/${ns}/pods`);
+          const items = listed.body['items'] as { metadata: Record<string, unknown>; spec: unknown }[];
+          for (const pod of items) {
+            const name = pod.metadata['name'] as string;
+            const uids = new Set(results.filter((x) => x.resources[0]!.name === name).map((x) => x.resources[0]!.uid));
+            assert.deepEqual([...uids], [pod.metadata['uid']], `${ns}/${name}: the pod's uid`);
+            // The same pod created again now (dry run): what the server refuses or warns about.
+            const copy = await server.call('POST', `/api/v1/namespaces/${ns}/pods?dryRun=All`, {
+              apiVersion: 'v1',
+              kind: 'Pod',
+              metadata: {
+                name: `${name}-copy`,
+                labels: pod.metadata['labels'] ?? {},
+                ownerReferences: pod.metadata['ownerReferences'] ?? [],
+              },
+              spec: pod.spec,
+            });
+            const [enforce, warn] = RELABEL[ns]!;
+            const failed = ofPod(name, 'fail');
+            if (copy.status === 403) {
+              const message = (copy.body['message'] as string).replace(/^pods ".*?" is forbidden: /, '');
+              assert.equal(`violates PodSecurity "${enforce}:latest": ${failed}`, message, `${ns}/${name}`);
+            } else {
+              assert.equal(copy.status, 201, `${ns}/${name}: ${JSON.stringify(copy.body)}`);
+              assert.equal(failed, '', `${ns}/${name}: admitted, so no fail result`);
+              const warned = ofPod(name, 'warn');
+              assert.deepEqual(
+                copy.warnings,
+                warned === '' ? [] : [`would violate PodSecurity "${warn}:latest": ${warned}`],
+                `${ns}/${name}`,
+              );
+              assert.equal(ofPod(name, 'pass') !== '', warned === '', `${ns}/${name}: a pass only when clean`);
+            }
+            compared++;
+          }
+        }
+        assert.equal(compared, 17);
+
+        // The report CRDs, as the test data ships them, then the reports through kubectl.
+        for (const file of ['wgpolicyk8s.io_policyreports.json', 'openreports.io_reports.json']) {
+          const crd = JSON.parse(readFileSync(join(ROOT_DIR, 'test/policy-report/schemas', file), 'utf8'));
+          const answer = await server.call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+          assert.equal(answer.status, 201, JSON.stringify(answer.body));
+        }
+        const kubectl = (...args: string[]) =>
+          run(KUBECTL, ['--kubeconfig', adminConfig, ...args], { maxBuffer: 1 << 26 });
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const ready = await kubectl('get', 'policyreports.wgpolicyk8s.io,reports.openreports.io', '-A').then(
+            () => true,
+            () => false,
+          );
+          if (ready) break;
+          assert.ok(Date.now() < deadline, 'the report CRDs are served within 60 s');
+          await new Promise((wait) => setTimeout(wait, 250));
+        }
+        const small = join(dir, 'reports.yaml');
+        writeFileSync(small, r.stdout);
+        await kubectl('apply', '-f', small);
+        const openreports = await psa(
+          ['audit', '--kubeconfig', adminConfig, '-o', 'policyreport', '--report-api', 'openreports.io/v1alpha1'],
+          { env: { SOURCE_DATE_EPOCH: '1767225600' } },
+        );
+        writeFileSync(small, openreports.stdout);
+        await kubectl('apply', '-f', small);
+        const stored = JSON.parse((await kubectl('get', 'policyreports', '-A', '-o', 'json')).stdout) as {
+          items: Report[];
+        };
+        assert.deepEqual(
+          stored.items.map((x) => [x.metadata.namespace, x.metadata.name, x.summary, x.results.length]),
+          reports.map((x) => [x.metadata.namespace, x.metadata.name, x.summary, x.results.length]),
+          'stored as written: nothing pruned',
+        );
+
+        // 20,000 pods in one namespace (from a dump): split reports, each small enough for a client-side apply.
+        await server.call('POST', '/api/v1/namespaces', {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'big' },
+        });
+        const dump = join(dir, 'big.json');
+        writeFileSync(dump, manyPodsDump('big', 20_000));
+        const big = await psa(['audit', '--from', dump, '-o', 'policyreport'], {
+          env: { SOURCE_DATE_EPOCH: '1767225600' },
+        });
+        assert.equal(big.stderr, '');
+        const bigReports = parseAllDocuments(big.stdout).map((d) => d.toJS() as Report);
+        assert.ok(bigReports.length > 100, `${bigReports.length} reports`);
+        const bigFile = join(dir, 'big.yaml');
+        writeFileSync(bigFile, big.stdout);
+        await kubectl('apply', '-f', bigFile);
+        const names = (await kubectl('get', 'policyreports', '-n', 'big', '-o', 'name')).stdout.trim().split('\n');
+        assert.equal(names.length, bigReports.length);
+        const summaries = await kubectl(
+          'get',
+          'policyreports',
+          '-n',
+          'big',
+          '-o',
+          'jsonpath={range .items[*]}{.summary.pass} {.summary.fail} {.summary.warn}{"\\n"}{end}',
+        );
+        const summed = summaries.stdout
+          .trim()
+          .split('\n')
+          .reduce((sum, line) => sum + line.split(' ').reduce((a, n) => a + Number(n), 0), 0);
+        assert.equal(summed, 52_000, 'every pod result stored');
+        // A previous run's reports go with one label selector.
+        const kinds = 'policyreports.wgpolicyk8s.io,reports.openreports.io';
+        await kubectl('delete', kinds, '-A', '-l', 'app.kubernetes.io/managed-by=psa');
+        const left = await kubectl('get', kinds, '-A', '-o', 'name');
+        assert.equal(left.stdout.trim(), '');
+      },
+    );
   },
 );

@@ -4,6 +4,7 @@
  * namespace is counters, one entry per owner and per reason, and a few example pod names per reason.
  */
 import {
+  compareLevels,
   formatLevelVersion,
   LATEST,
   type Level,
@@ -22,6 +23,7 @@ import type { ObjectMeta, PodSpec } from '../../k8s/index.ts';
 import { defaultEvaluator, type PodEvaluation, type Violation } from '../../policy/index.ts';
 import { compareCodePoints } from '../input/sources.ts';
 import type { OwnerIndex, OwnerRef } from './owners.ts';
+import { NamespacePods, type PodRoles, type ViolationSet } from './pod-records.ts';
 
 /** The levels an audit reports on, loosest first. */
 export const AUDIT_LEVELS = ['privileged', 'baseline', 'restricted'] as const satisfies readonly Level[];
@@ -127,6 +129,10 @@ interface NamespaceAccumulator {
   readonly levels: readonly LevelAccumulator[];
   readonly versioned: readonly LevelAccumulator[];
   readonly workloads: WorkloadWarning[];
+  /** Per pod, what the per-pod report needs (only when asked for). */
+  readonly records: NamespacePods | undefined;
+  /** The role beside enforce whose violations are reported as warnings: the stricter of warn and audit, if any. */
+  readonly flag: LevelVersion | undefined;
 }
 
 function newLevel(levelVersion: LevelVersion): LevelAccumulator {
@@ -148,6 +154,28 @@ export interface AggregatorOptions {
   /** `--version`: also evaluate every level at this version. */
   readonly version?: Version;
   readonly owners: OwnerIndex;
+  /** Keep a compact record per pod for `-o policyreport` with per-pod results (see pod-records.ts). */
+  readonly keepPods?: boolean;
+}
+
+/**
+ * The level beside enforce whose findings are warnings: the stricter of warn and audit (warn on a tie), unless it is
+ * privileged, looser than enforce, or enforce itself.
+ */
+function flagRole(policy: Policy): LevelVersion | undefined {
+  const { enforce, warn, audit } = policy;
+  const flag = compareLevels(audit.level, warn.level) > 0 ? audit : warn;
+  if (flag.level === 'privileged' || compareLevels(flag.level, enforce.level) < 0) return undefined;
+  if (flag.level === enforce.level && versionEquals(flag.version, enforce.version)) return undefined;
+  return flag;
+}
+
+function podRoles(policy: Policy, flag: LevelVersion | undefined): PodRoles {
+  const enforce = formatLevelVersion(policy.enforce);
+  if (flag === undefined) return { enforce };
+  const same = (lv: LevelVersion): boolean => lv.level === flag.level && versionEquals(lv.version, flag.version);
+  const modes = [same(policy.warn) ? 'warn' : '', same(policy.audit) ? 'audit' : ''].filter((m) => m !== '');
+  return { enforce, flag: formatLevelVersion(flag), flagModes: modes.join(', ') };
 }
 
 /** Accumulates namespaces and pods into per-namespace outcomes. */
@@ -166,6 +194,7 @@ export class AuditAggregator {
     if (existing !== undefined && existing.pods > 0) return;
     const { settings, version } = this.#options;
     const { policy, errors } = policyToEvaluate(labels, settings.defaults);
+    const flag = flagRole(policy);
     this.#namespaces.set(name, {
       name,
       labels,
@@ -179,6 +208,11 @@ export class AuditAggregator {
       levels: AUDIT_LEVELS.map((level) => newLevel({ level, version: this.#latest })),
       versioned: version === undefined ? [] : AUDIT_LEVELS.map((level) => newLevel({ level, version })),
       workloads: [],
+      records:
+        this.#options.keepPods === true
+          ? new NamespacePods(podRoles(policy, flag), settings.exemptions.runtimeClasses)
+          : undefined,
+      flag,
     });
   }
 
@@ -208,6 +242,7 @@ export class AuditAggregator {
     const rc = spec.runtimeClassName;
     if (rc !== undefined && rc !== '' && this.#options.settings.exemptions.runtimeClasses.includes(rc)) {
       ns.exemptRuntimeClassPods++;
+      ns.records?.addExempt(metadata.name ?? '', metadata.uid ?? '', this.#options.owners.ownerOf(metadata), rc);
       return;
     }
     ns.pods++;
@@ -236,6 +271,37 @@ export class AuditAggregator {
     if (levelRank(strictest) < levelRank(ns.strictest)) ns.strictest = strictest;
     if (!ns.exempt && !this.#allowedAtCurrent(ns.policy.enforce, metadata, spec, baseline, restricted))
       ns.refusedAtCurrent++;
+    if (ns.records !== undefined) {
+      owner ??= this.#options.owners.ownerOf(metadata);
+      const at = (lv: LevelVersion | undefined): ViolationSet | undefined =>
+        ns.exempt || lv === undefined ? undefined : this.#violationsAt(lv, metadata, spec, baseline, restricted);
+      ns.records.add(metadata.name ?? '', metadata.uid ?? '', owner, at(ns.policy.enforce), at(ns.flag));
+    }
+  }
+
+  /** The pod's violations at `lv`, reusing the evaluations at `latest`. */
+  #violationsAt(
+    lv: LevelVersion,
+    metadata: ObjectMeta,
+    spec: PodSpec,
+    baseline: PodEvaluation | typeof ALLOWED,
+    restricted: PodEvaluation | typeof ALLOWED,
+  ): ViolationSet | undefined {
+    if (lv.level === 'privileged') return undefined;
+    const result = lv.version.latest
+      ? lv.level === 'baseline'
+        ? baseline
+        : restricted
+      : this.#evaluate(lv, metadata, spec);
+    if (result === ALLOWED) return undefined;
+    return { key: `${formatLevelVersion(lv)} ${result.forbiddenDetail}`, violations: result.violations };
+  }
+
+  /** Per namespace, the pods kept for the per-pod report (empty unless `keepPods`). */
+  podRecords(): ReadonlyMap<string, NamespacePods> {
+    const out = new Map<string, NamespacePods>();
+    for (const ns of this.#namespaces.values()) if (ns.records !== undefined) out.set(ns.name, ns.records);
+    return out;
   }
 
   #evaluate(lv: LevelVersion, metadata: ObjectMeta, spec: PodSpec): PodEvaluation | typeof ALLOWED {

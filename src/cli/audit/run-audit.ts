@@ -9,6 +9,7 @@ import type { ObjectMeta, PodShape, PodSpec } from '../../k8s/index.ts';
 import { Judge } from '../judge.ts';
 import { AuditAggregator, type NamespaceAudit } from './aggregate.ts';
 import { OwnerIndex } from './owners.ts';
+import type { NamespacePods } from './pod-records.ts';
 
 /** The workload kinds an audit lists (besides pods): their API paths and apiVersions. */
 export const WORKLOAD_KINDS = [
@@ -58,11 +59,15 @@ export interface AuditOptions {
   /** `-n`: only this namespace. */
   readonly namespace?: string;
   readonly onProgress?: (progress: AuditProgress) => void;
+  /** Keep a compact record per pod (for per-pod policy report results). */
+  readonly keepPods?: boolean;
 }
 
 export interface AuditOutcome {
   readonly namespaces: readonly NamespaceAudit[];
   readonly pages: number;
+  /** Per namespace, its pods' records when `keepPods` was asked for (empty otherwise). */
+  readonly pods: ReadonlyMap<string, NamespacePods>;
 }
 
 /** Runs the audit over `source`; errors are the source's to report. */
@@ -72,6 +77,7 @@ export async function runAudit(source: AuditSource, options: AuditOptions): Prom
     settings: options.settings,
     owners,
     ...(options.version === undefined ? {} : { version: options.version }),
+    keepPods: options.keepPods === true,
   });
   const wanted = (namespace: string): boolean => options.namespace === undefined || namespace === options.namespace;
   let pages = 0;
@@ -127,5 +133,5 @@ export async function runAudit(source: AuditSource, options: AuditOptions): Prom
     aggregator.addPod(namespace, metadata, spec);
   }, progress('pods'));
 
-  return { namespaces: aggregator.results(), pages };
+  return { namespaces: aggregator.results(), pages, pods: aggregator.podRecords() };
 }

@@ -17,6 +17,7 @@ export const AUDIT_OPTIONS = {
   'plan-level': { type: 'string' },
   output: { type: 'string', short: 'o' },
   'report-api': { type: 'string' },
+  'report-granularity': { type: 'string' },
   'fail-on': { type: 'string' },
   'max-document-size': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -25,3 +26,5 @@ export const AUDIT_OPTIONS = {
 export const AUDIT_FORMATS = ['text', 'json', 'policyreport', 'html'] as const;
 export const AUDIT_FAIL_ON = ['enforce', 'baseline', 'restricted', 'none'] as const;
 export const AUDIT_REPORT_APIS = [ReportApis.wgpolicy, ReportApis.openreports] as const;
+/** `--report-granularity`: policy report results per pod (default) or per top owner. */
+export const AUDIT_REPORT_GRANULARITIES = ['pod', 'owner'] as const;

@@ -6,7 +6,7 @@ import { booleanOption, choiceOption, listOption, parseCommandArgs, stringOption
 import { AUDIT_HELP } from '../help.ts';
 import { DEFAULT_MAX_ALIAS_COUNT, DEFAULT_MAX_DOCUMENT_BYTES } from '../input/documents.ts';
 import { paletteFor } from '../output/color.ts';
-import { formatReportsYaml, ReportApis, type ReportApi } from '../output/policy-report.ts';
+import { formatReportYaml, ReportApis, type ReportApi } from '../output/policy-report.ts';
 import { createClusterSource } from '../audit/cluster-source.ts';
 import { createFileSource } from '../audit/file-source.ts';
 import { renderHtml } from '../audit/render-html.ts';
@@ -16,9 +16,15 @@ import { buildReport, type AuditReport } from '../audit/report.ts';
 import { runAudit, type AuditProgress, type AuditSource } from '../audit/run-audit.ts';
 import { parseSelector, SelectorError } from '../audit/selector.ts';
 import { absolute, loadConfigurationFlags, parseSize } from './check.ts';
-import { AUDIT_FAIL_ON, AUDIT_FORMATS, AUDIT_OPTIONS, AUDIT_REPORT_APIS } from './audit-flags.ts';
+import {
+  AUDIT_FAIL_ON,
+  AUDIT_FORMATS,
+  AUDIT_OPTIONS,
+  AUDIT_REPORT_APIS,
+  AUDIT_REPORT_GRANULARITIES,
+} from './audit-flags.ts';
 
-export { AUDIT_FAIL_ON, AUDIT_FORMATS, AUDIT_OPTIONS, AUDIT_REPORT_APIS };
+export { AUDIT_FAIL_ON, AUDIT_FORMATS, AUDIT_OPTIONS, AUDIT_REPORT_APIS, AUDIT_REPORT_GRANULARITIES };
 
 const DEFAULT_PAGE_SIZE = 500;
 /** The progress line is redrawn at most this often. */
@@ -94,6 +100,9 @@ export async function runAuditCommand(argv: readonly string[], io: CliIo): Promi
   const format = choiceOption(parsed, 'output', AUDIT_FORMATS, 'text');
   const failOn = choiceOption(parsed, 'fail-on', AUDIT_FAIL_ON, 'enforce');
   const reportApi: ReportApi = choiceOption(parsed, 'report-api', AUDIT_REPORT_APIS, ReportApis.wgpolicy);
+  const granularity = choiceOption(parsed, 'report-granularity', AUDIT_REPORT_GRANULARITIES, 'pod');
+  // Per-pod results need a record per pod; every other output keeps only the aggregates.
+  const keepPods = format === 'policyreport' && granularity === 'pod';
   const htmlFile = parsed.positionals[0];
   if (format === 'html' && htmlFile === undefined) throw new UsageError('-o html needs a file: psa audit -o html FILE');
   if (format !== 'html' && parsed.positionals.length > 0)
@@ -174,6 +183,7 @@ export async function runAuditCommand(argv: readonly string[], io: CliIo): Promi
       ...(version === undefined ? {} : { version }),
       ...(namespace === undefined ? {} : { namespace }),
       onProgress: (p) => progress.update(p),
+      keepPods,
     });
   } finally {
     progress.clear();
@@ -195,7 +205,9 @@ export async function runAuditCommand(argv: readonly string[], io: CliIo): Promi
       io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       break;
     case 'policyreport':
-      io.stdout.write(formatReportsYaml(auditPolicyReports(report, reportApi)));
+      // One report at a time: the per-pod reports of a large cluster are written as they are built.
+      for (const policyReport of auditPolicyReports(report, { api: reportApi, granularity, pods: outcome.pods }))
+        io.stdout.write(formatReportYaml(policyReport));
       break;
     case 'html': {
       const file = absolute(io, htmlFile!);

@@ -4,8 +4,12 @@ import { parseAllDocuments } from 'yaml';
 import { reportSchemaErrors } from '../../../test/policy-report/validate.ts';
 import {
   buildPolicyReports,
+  buildSplitReports,
   formatReportsJson,
   formatReportsYaml,
+  formatReportYaml,
+  jsonBytes,
+  REPORT_MAX_BYTES,
   ReportApis,
   type ReportObject,
   type ReportResultInput,
@@ -95,4 +99,63 @@ test('YAML stream and JSON List round-trip', () => {
   const list = JSON.parse(formatReportsJson(reports));
   assert.equal(list.kind, 'List');
   assert.deepEqual(list.items, docs);
+});
+
+test('formatReportYaml (the streaming emitter) reads back as the same objects', () => {
+  const reports = buildPolicyReports(RESULTS, { api: ReportApis.wgpolicy, name: 'psa-audit' });
+  const docs = parseAllDocuments(reports.map(formatReportYaml).join('')).map((d) => d.toJS() as ReportObject);
+  assert.deepEqual(docs, JSON.parse(JSON.stringify(reports)));
+});
+
+test('jsonBytes counts what Go writes: <, > and & escaped as six bytes', () => {
+  assert.equal(jsonBytes({ a: 'x' }), 9);
+  assert.equal(jsonBytes({ a: '<&>' }), 9 + 2 + 3 * 5);
+  assert.equal(jsonBytes('é'), 4);
+});
+
+test('buildSplitReports: a namespace over the budget is split into name, name-2, ...; summaries add up', () => {
+  const pods = (namespace: string, n: number): ReportResultInput[] =>
+    Array.from({ length: n }, (_, i) => ({
+      namespace,
+      resource: { apiVersion: 'v1', kind: 'Pod', name: `web-${i}`, namespace, uid: `uid-${i}` },
+      policy: 'pod-security',
+      rule: i % 3 === 0 ? 'runAsNonRoot' : 'restricted:latest',
+      result: i % 3 === 0 ? 'fail' : 'pass',
+      message: i % 3 === 0 ? 'runAsNonRoot != true (pod must set securityContext.runAsNonRoot=true)' : 'meets it',
+      properties: { owner: 'Deployment/web' },
+      timestamp: AT,
+    }));
+  const maxBytes = 4096;
+  const input = [...pods('apps', 100), ...pods('shop', 3)];
+  const reports = [...buildSplitReports(input, { api: ReportApis.wgpolicy, name: 'psa-audit', maxBytes })];
+  const apps = reports.filter((r) => r.metadata.namespace === 'apps');
+  assert.ok(apps.length > 5, `${apps.length} reports`);
+  assert.deepEqual(
+    reports.map((r) => r.metadata.name),
+    [...apps.map((_, i) => (i === 0 ? 'psa-audit' : `psa-audit-${i + 1}`)), 'psa-audit'],
+  );
+  for (const report of reports) {
+    assert.ok(jsonBytes(report) <= maxBytes, `${report.metadata.name}: ${jsonBytes(report)} bytes`);
+    assert.ok(jsonBytes(report) > maxBytes / 2 || report === apps.at(-1) || report.metadata.namespace === 'shop');
+    const counted = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
+    for (const r of report.results) counted[r.result]++;
+    assert.deepEqual(report.summary, counted);
+    assert.deepEqual(reportSchemaErrors(report), []);
+  }
+  assert.deepEqual(
+    apps.flatMap((r) => r.results.map((x) => x.resources?.[0]?.name)),
+    input.filter((r) => r.namespace === 'apps').map((r) => r.resource?.name),
+    'every result once, in order',
+  );
+  assert.equal(
+    apps.reduce((n, r) => n + r.summary.fail, 0),
+    34,
+  );
+  assert.equal(REPORT_MAX_BYTES, 196_608);
+});
+
+test('buildSplitReports: nothing in, nothing out; a namespace under the budget is one report', () => {
+  assert.deepEqual([...buildSplitReports([], { api: ReportApis.wgpolicy, name: 'r' })], []);
+  const split = [...buildSplitReports(RESULTS.slice(0, 2), { api: ReportApis.wgpolicy, name: 'r' })];
+  assert.deepEqual(split, buildPolicyReports(RESULTS.slice(0, 2), { api: ReportApis.wgpolicy, name: 'r' }));
 });
