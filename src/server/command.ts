@@ -28,9 +28,12 @@ export const runServeCommand: CommandRunner = async (argv, io) => {
   };
   const logger = createLogger(options.logLevel, io.stdout);
   if (!isClusterWorker()) {
-    const budget = options.workers === 'auto' ? autoWorkers() : undefined;
-    const workers = budget?.workers ?? (options.workers === 'auto' ? 1 : options.workers);
-    if (budget !== undefined) logger.info({ ...budget }, 'workers: auto');
+    let workers = options.workers;
+    if (workers === 'auto') {
+      const budget = autoWorkers();
+      logger.info({ ...budget }, 'workers: auto');
+      workers = budget.workers;
+    }
     if (workers > 1) return runPrimary(workers, logger);
   }
   const { serveUntilTerminated } = await import('./serve.ts');

@@ -213,7 +213,7 @@ async function main(): Promise<number> {
   const upstreamAgent = new Agent({ keepAlive: true, maxSockets: concurrency, ca });
   const seeds = loadSeedReviews();
   const classes = new Map<string, number>();
-  let environmentalTotal = 0;
+  let notCountedTotal = 0;
   try {
     for (let k = state.nextChunk; k * CHUNK < total; k++) {
       const started = Date.now();
@@ -222,7 +222,7 @@ async function main(): Promise<number> {
       const bodies = Array.from({ length: count }, () => fuzzBody(random, seeds));
       let next = 0;
       let found = 0;
-      let environmentalCount = 0;
+      let notCountedCount = 0;
       const worker = async (): Promise<void> => {
         while (next < bodies.length) {
           const index = next++;
@@ -237,7 +237,7 @@ async function main(): Promise<number> {
           const cls = classify(body, ours, theirs);
           if (cls === DELIBERATE) continue;
           if (cls === UNEXPLAINED) found++;
-          else environmentalCount++;
+          else notCountedCount++;
           state.recordDifference({
             class: cls,
             chunk: k,
@@ -250,7 +250,7 @@ async function main(): Promise<number> {
         }
       };
       await Promise.all(Array.from({ length: concurrency }, worker));
-      environmentalTotal += environmentalCount;
+      notCountedTotal += notCountedCount;
       state.recordChunk({
         k,
         seed: chunkSeed(seed, k),
@@ -272,9 +272,7 @@ async function main(): Promise<number> {
   const t = state.totals;
   const mix = [...classes.entries()].sort(([, a], [, b]) => b - a).map(([k, v]) => `${k}=${String(v)}`);
   log(`answers this session: ${mix.join(', ')}`);
-  log(
-    `environmental and upstream-race differences this session (recorded, not counted): ${String(environmentalTotal)}`,
-  );
+  log(`environmental and upstream-race differences this session (recorded, not counted): ${String(notCountedTotal)}`);
   appendFileSync(
     state.file,
     `${JSON.stringify({ kind: 'session', answers: Object.fromEntries(classes), at: new Date().toISOString() })}\n`,

@@ -114,23 +114,16 @@ export class NamespacePods {
       const owner = ownerIndex === -1 ? { kind: 'Pod', name } : this.#ownerTable[ownerIndex]!;
       const enforce = this.#enforce[i]!;
       const flag = this.#flag[i]!;
-      if (enforce === EXEMPT_RUNTIME_CLASS) {
-        yield {
-          name,
-          uid: this.#uids[i]!,
-          owner,
-          enforce: [],
-          flag: [],
-          exemptRuntimeClass: this.#runtimeClasses[flag] ?? '',
-        };
-        continue;
-      }
+      const exempt = enforce === EXEMPT_RUNTIME_CLASS;
+      const violations = (set: number): readonly Violation[] =>
+        exempt || set === NO_VIOLATIONS ? [] : this.#sets[set]!;
       yield {
         name,
         uid: this.#uids[i]!,
         owner,
-        enforce: enforce === NO_VIOLATIONS ? [] : this.#sets[enforce]!,
-        flag: flag === NO_VIOLATIONS ? [] : this.#sets[flag]!,
+        enforce: violations(enforce),
+        flag: violations(flag),
+        ...(exempt ? { exemptRuntimeClass: this.#runtimeClasses[flag] ?? '' } : {}),
       };
     }
   }

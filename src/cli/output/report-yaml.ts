@@ -28,10 +28,6 @@ function isEmptyCollection(value: unknown): boolean {
   return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 }
 
-function key(name: string): string {
-  return scalar(name);
-}
-
 /** Writes `value` (an object or array) at `indent`, each line ending in a newline. */
 function block(value: unknown, indent: string, out: string[]): void {
   if (Array.isArray(value)) {
@@ -48,9 +44,9 @@ function block(value: unknown, indent: string, out: string[]): void {
   for (const [name, item] of Object.entries(value as Record<string, unknown>)) {
     if (item === undefined) continue;
     if (typeof item === 'object' && item !== null && !isEmptyCollection(item)) {
-      out.push(`${indent}${key(name)}:\n`);
-      block(item, Array.isArray(item) ? `${indent}  ` : `${indent}  `, out);
-    } else out.push(`${indent}${key(name)}: ${inline(item)}\n`);
+      out.push(`${indent}${scalar(name)}:\n`);
+      block(item, `${indent}  `, out);
+    } else out.push(`${indent}${scalar(name)}: ${inline(item)}\n`);
   }
 }
 
